@@ -1,0 +1,76 @@
+package genid
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// ErrNotFound reports that an input was read and holds no generation ID:
+// the keys are absent, both halves are zero, or the hypervisor is told to
+// generate a fresh one. It is not a format error.
+var ErrNotFound = errors.New("no generation ID")
+
+// ErrIncomplete reports that an input holds only half of a generation ID
+// (one of VMware's vm.genid and vm.genidX). Readers never fill the missing
+// half with zeros.
+var ErrIncomplete = errors.New("incomplete generation ID")
+
+// A ParseError reports a value that is not a valid spelling of a
+// generation ID (or of one half of it).
+type ParseError struct {
+	Spelling string // the spelling expected, such as "GUID" or "Hyper-V generation_id"
+	Input    string // the text that was read
+	Reason   string // what is wrong with it
+}
+
+func (e *ParseError) Error() string {
+	return "invalid " + e.Spelling + " " + strconv.Quote(e.Input) + ": " + e.Reason
+}
+
+// An InputError reports a problem at a place in an input file: a malformed
+// line, an incomplete ID, a value that is not a valid spelling. Readers fill
+// Line (or Arg) and Key; the caller that opened the file fills File.
+type InputError struct {
+	File string // the file's name as the user gave it; "" if unknown
+	Line int    // 1-based line number; 0 if not known or not line-oriented
+	Arg  int    // 1-based argument number in a command line; 0 if not used
+	Key  string // the configuration key involved; "" if none
+	Err  error  // what is wrong
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+	}
+	if e.Line > 0 {
+		if e.File != "" {
+			b.WriteString(":")
+		} else {
+			b.WriteString("line ")
+		}
+		b.WriteString(strconv.Itoa(e.Line))
+	}
+	if e.Arg > 0 {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString("argument ")
+		b.WriteString(strconv.Itoa(e.Arg))
+	}
+	if e.Key != "" {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Key)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *InputError) Unwrap() error { return e.Err }
