@@ -1,0 +1,291 @@
+package vmware
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+)
+
+// Limits on what the reader accepts. Real .vmx files are a few kilobytes.
+const (
+	MaxLineSize = 1 << 20  // longest line accepted, in bytes
+	MaxFileSize = 64 << 20 // largest file accepted, in bytes
+)
+
+// The keys that hold the generation ID, in lower case.
+const (
+	KeyGenID  = "vm.genid"  // the low 64 bits
+	KeyGenIDX = "vm.genidx" // the high 64 bits (spelled vm.genidX by VMware)
+)
+
+// An Entry is one `key = "value"` line.
+type Entry struct {
+	Key   string // as spelled in the file
+	Value string // unquoted, |XX escapes decoded, converted to UTF-8
+	Line  int    // 1-based line number
+}
+
+// A File is a parsed .vmx file: its entries in file order.
+type File struct {
+	Entries  []Entry
+	Encoding string   // the .encoding value, "" if absent
+	Warnings []string // things worth telling the user that are not errors
+
+	// Conflicts lists keys set again with a different value: the first
+	// entry is the one Lookup returns.
+	Conflicts []Conflict
+
+	index map[string]int // lower-case key → first entry
+}
+
+// Lookup returns the first entry whose key equals key, ignoring case.
+func (f *File) Lookup(key string) (Entry, bool) {
+	i, ok := f.index[strings.ToLower(key)]
+	if !ok {
+		return Entry{}, false
+	}
+	return f.Entries[i], true
+}
+
+// A Conflict is a key set twice with different values.
+type Conflict struct {
+	First, Again Entry
+}
+
+// A Config is what a report needs from a .vmx file: the generation ID and
+// the VM's identity.
+type Config struct {
+	ID         genid.ID // zero when the file holds no (complete) ID
+	GenIDLine  int      // line of vm.genid, 0 if absent
+	GenIDXLine int      // line of vm.genidX, 0 if absent
+
+	DisplayName  string // displayName
+	UUIDBios     string // uuid.bios, as written ("56 4d … -… ")
+	UUIDLocation string // uuid.location
+	VCUUID       string // vc.uuid (set by vCenter)
+	GuestOS      string // guestOS
+	Encoding     string // .encoding
+	Warnings     []string
+}
+
+// Parse reads the entries of a .vmx file. It checks syntax only.
+func Parse(r io.Reader) (*File, error) {
+	lr := &io.LimitedReader{R: r, N: MaxFileSize + 1}
+	sc := bufio.NewScanner(lr)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLineSize+2) // room for CR LF
+	f := &File{index: make(map[string]int)}
+	line := 0
+	for sc.Scan() {
+		line++
+		if lr.N <= 0 {
+			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("file larger than %d MiB: not a .vmx configuration", MaxFileSize>>20)}
+		}
+		text := sc.Bytes()
+		if line == 1 {
+			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
+		}
+		if len(text) > MaxLineSize {
+			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("line longer than %d MiB", MaxLineSize>>20)}
+		}
+		key, raw, err := splitLine(text)
+		if err != nil {
+			return nil, &genid.InputError{Line: line, Key: key, Err: err}
+		}
+		if key == "" {
+			continue
+		}
+		f.add(Entry{Key: key, Value: raw, Line: line})
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &genid.InputError{Line: line + 1, Err: fmt.Errorf("line longer than %d MiB", MaxLineSize>>20)}
+		}
+		return nil, err
+	}
+	if lr.N <= 0 {
+		return nil, &genid.InputError{Line: line, Err: fmt.Errorf("file larger than %d MiB: not a .vmx configuration", MaxFileSize>>20)}
+	}
+	f.decodeValues()
+	return f, nil
+}
+
+// add records e, keeping the first of repeated keys.
+func (f *File) add(e Entry) {
+	lk := strings.ToLower(e.Key)
+	if lk == ".encoding" {
+		f.Encoding = unescape(e.Value)
+	}
+	if i, dup := f.index[lk]; dup {
+		if first := f.Entries[i]; first.Value != e.Value {
+			f.Conflicts = append(f.Conflicts, Conflict{First: first, Again: e})
+		}
+	} else {
+		f.index[lk] = len(f.Entries)
+	}
+	f.Entries = append(f.Entries, e)
+}
+
+// decodeValues turns the raw quoted text of every entry into UTF-8.
+func (f *File) decodeValues() {
+	conv, known := decoderFor(f.Encoding)
+	if !known {
+		f.Warnings = append(f.Warnings, fmt.Sprintf(".encoding %q is not converted: values are shown as UTF-8 with invalid bytes replaced", f.Encoding))
+	}
+	for i := range f.Entries {
+		f.Entries[i].Value = conv(unescape(f.Entries[i].Value))
+	}
+}
+
+// splitLine splits one line into its key and the raw text between the
+// quotes. Blank and comment lines give an empty key and no error.
+func splitLine(b []byte) (key, raw string, err error) {
+	s := strings.TrimRight(string(b), "\r")
+	t := strings.TrimLeft(s, " \t")
+	if t == "" || t[0] == '#' {
+		return "", "", nil
+	}
+	eq := strings.IndexByte(t, '=')
+	if eq < 0 {
+		return "", "", fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
+	}
+	key = strings.TrimRight(t[:eq], " \t")
+	if key == "" || strings.ContainsAny(key, " \t\"#") {
+		return "", "", fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
+	}
+	rest := strings.TrimLeft(t[eq+1:], " \t")
+	if rest == "" || rest[0] != '"' {
+		return key, "", fmt.Errorf("value is not in double quotes: %s", excerpt(t))
+	}
+	end := strings.IndexByte(rest[1:], '"')
+	if end < 0 {
+		return key, "", fmt.Errorf("value has no closing quote: %s", excerpt(t))
+	}
+	raw = rest[1 : 1+end]
+	after := strings.TrimLeft(rest[2+end:], " \t")
+	if after != "" && after[0] != '#' {
+		return key, "", fmt.Errorf("unexpected text after the closing quote: %s", excerpt(t))
+	}
+	return key, raw, nil
+}
+
+// excerpt quotes a line for an error message, shortened if long.
+func excerpt(s string) string {
+	const max = 60
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// unescape decodes VMware's |XX escapes; a bar not followed by two hex
+// digits is kept as it is.
+func unescape(s string) string {
+	if !strings.Contains(s, "|") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '|' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(v))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// Read parses a .vmx file and extracts its generation ID and identity.
+//
+// The returned Config is non-nil whenever the file parsed, even when the
+// error is [genid.ErrNotFound] or [genid.ErrIncomplete], so that a report can
+// still name the VM.
+func Read(r io.Reader) (*Config, error) {
+	f, err := Parse(r)
+	if err != nil {
+		return nil, err
+	}
+	return FromFile(f)
+}
+
+// ReadFile is [Read] on a named file; errors carry the name.
+func ReadFile(name string) (*Config, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	c, err := Read(fh)
+	var ie *genid.InputError
+	if errors.As(err, &ie) && ie.File == "" {
+		ie.File = name
+	}
+	return c, err
+}
+
+// FromFile extracts the generation ID and identity from parsed entries.
+func FromFile(f *File) (*Config, error) {
+	c := &Config{Encoding: f.Encoding}
+	get := func(key string) string { e, _ := f.Lookup(key); return e.Value }
+	c.DisplayName = get("displayName")
+	c.UUIDBios = get("uuid.bios")
+	c.UUIDLocation = get("uuid.location")
+	c.VCUUID = get("vc.uuid")
+	c.GuestOS = get("guestOS")
+
+	var halves [2]int64
+	var lines [2]int
+	var names [2]string
+	for i, key := range []string{KeyGenID, KeyGenIDX} {
+		var set []Entry
+		for _, e := range f.Entries {
+			if strings.EqualFold(e.Key, key) {
+				set = append(set, e)
+			}
+		}
+		if len(set) == 0 {
+			continue
+		}
+		for _, e := range set[1:] {
+			if e.Value != set[0].Value {
+				return c, &genid.InputError{Line: e.Line, Key: e.Key, Err: fmt.Errorf("set twice with different values: %q on line %d, %q here", set[0].Value, set[0].Line, e.Value)}
+			}
+		}
+		v, err := genid.ParseVMXInt(set[0].Value)
+		if err != nil {
+			return c, &genid.InputError{Line: set[0].Line, Key: set[0].Key, Err: fmt.Errorf("%q is not a 64-bit decimal integer: %s", set[0].Value, err.(*genid.ParseError).Reason)}
+		}
+		halves[i], lines[i], names[i] = v, set[0].Line, set[0].Key
+	}
+	c.GenIDLine, c.GenIDXLine = lines[0], lines[1]
+	c.Warnings = append(c.Warnings, f.Warnings...)
+	for _, d := range f.Conflicts {
+		if k := strings.ToLower(d.First.Key); k != KeyGenID && k != KeyGenIDX {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("line %d: %s set again with a different value (line %d is used)", d.Again.Line, d.Again.Key, d.First.Line))
+		}
+	}
+	switch {
+	case lines[0] == 0 && lines[1] == 0:
+		return c, fmt.Errorf("%w: neither vm.genid nor vm.genidX is set", genid.ErrNotFound)
+	case lines[1] == 0:
+		return c, &genid.InputError{Line: lines[0], Key: names[0], Err: fmt.Errorf("%w: vm.genid is set but vm.genidX is missing", genid.ErrIncomplete)}
+	case lines[0] == 0:
+		return c, &genid.InputError{Line: lines[1], Key: names[1], Err: fmt.Errorf("%w: vm.genidX is set but vm.genid is missing", genid.ErrIncomplete)}
+	case halves[0] == 0 && halves[1] == 0:
+		return c, fmt.Errorf("%w: vm.genid and vm.genidX are both 0, which VMware and libvirt treat as none", genid.ErrNotFound)
+	}
+	c.ID = genid.FromVMX(halves[0], halves[1])
+	return c, nil
+}
