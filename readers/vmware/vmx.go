@@ -1,22 +1,19 @@
 package vmware
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textlimit"
 )
 
 // Limits on what the reader accepts. Real .vmx files are a few kilobytes.
 const (
-	MaxLineSize = 1 << 20  // longest line accepted, in bytes
-	MaxFileSize = 64 << 20 // largest file accepted, in bytes
+	MaxLineSize = textlimit.MaxLineSize // longest line accepted, in bytes
+	MaxFileSize = textlimit.MaxFileSize // largest file accepted, in bytes
 )
 
 // The keys that hold the generation ID, in lower case.
@@ -77,40 +74,19 @@ type Config struct {
 
 // Parse reads the entries of a .vmx file. It checks syntax only.
 func Parse(r io.Reader) (*File, error) {
-	lr := &io.LimitedReader{R: r, N: MaxFileSize + 1}
-	sc := bufio.NewScanner(lr)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxLineSize+2) // room for CR LF
 	f := &File{index: make(map[string]int)}
-	line := 0
-	for sc.Scan() {
-		line++
-		if lr.N <= 0 {
-			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("file larger than %d MiB: not a .vmx configuration", MaxFileSize>>20)}
-		}
-		text := sc.Bytes()
-		if line == 1 {
-			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-		}
-		if len(text) > MaxLineSize {
-			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("line longer than %d MiB", MaxLineSize>>20)}
-		}
+	err := textlimit.Lines(r, func(line int, text []byte) error {
 		key, raw, err := splitLine(text)
 		if err != nil {
-			return nil, &genid.InputError{Line: line, Key: key, Err: err}
+			return &genid.InputError{Line: line, Key: key, Err: err}
 		}
-		if key == "" {
-			continue
+		if key != "" {
+			f.add(Entry{Key: key, Value: raw, Line: line})
 		}
-		f.add(Entry{Key: key, Value: raw, Line: line})
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &genid.InputError{Line: line + 1, Err: fmt.Errorf("line longer than %d MiB", MaxLineSize>>20)}
-		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
-	}
-	if lr.N <= 0 {
-		return nil, &genid.InputError{Line: line, Err: fmt.Errorf("file larger than %d MiB: not a .vmx configuration", MaxFileSize>>20)}
 	}
 	f.decodeValues()
 	return f, nil
@@ -146,8 +122,7 @@ func (f *File) decodeValues() {
 // splitLine splits one line into its key and the raw text between the
 // quotes. Blank and comment lines give an empty key and no error.
 func splitLine(b []byte) (key, raw string, err error) {
-	s := strings.TrimRight(string(b), "\r")
-	t := strings.TrimLeft(s, " \t")
+	t := strings.TrimLeft(string(b), " \t")
 	if t == "" || t[0] == '#' {
 		return "", "", nil
 	}
@@ -221,19 +196,7 @@ func Read(r io.Reader) (*Config, error) {
 }
 
 // ReadFile is [Read] on a named file; errors carry the name.
-func ReadFile(name string) (*Config, error) {
-	fh, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	c, err := Read(fh)
-	var ie *genid.InputError
-	if errors.As(err, &ie) && ie.File == "" {
-		ie.File = name
-	}
-	return c, err
-}
+func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Read) }
 
 // FromFile extracts the generation ID and identity from parsed entries.
 func FromFile(f *File) (*Config, error) {

@@ -1,0 +1,61 @@
+package proxmox
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+)
+
+// FuzzRead checks that errors carry a line, that a successful read returns
+// a non-zero ID that survives being written back as a vmgenid line, and that
+// snapshot sections never leak into the main section.
+func FuzzRead(f *testing.F) {
+	files, _ := filepath.Glob("../../fixtures/proxmox/*.conf")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("vmgenid: 1\n[s]\nvmgenid: 0\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		if len(in) > 1<<20 {
+			return
+		}
+		c, err := Read(strings.NewReader(in))
+		var ie *genid.InputError
+		if errors.As(err, &ie) {
+			if ie.Line < 1 {
+				t.Fatalf("error without a line: %v", err)
+			}
+			return
+		}
+		if c == nil {
+			t.Fatalf("nil Config with error %v", err)
+		}
+		if err != nil {
+			if !errors.Is(err, genid.ErrNotFound) {
+				t.Fatalf("unexpected error class: %v", err)
+			}
+			return
+		}
+		if c.ID.IsZero() || c.State != Set {
+			t.Fatalf("success with state %s and ID %s", c.State, c.ID)
+		}
+		again, err := Read(strings.NewReader("vmgenid: " + c.ID.GUID() + "\n"))
+		if err != nil || again.ID != c.ID {
+			t.Fatalf("ID %s does not survive being written back: %v", c.ID, err)
+		}
+		if head, _, cut := strings.Cut(in, "\n["); cut {
+			main, err := Read(strings.NewReader(head + "\n"))
+			if err != nil || main.ID != c.ID {
+				t.Fatalf("the main section alone gives %v, %v; the whole file %s", main, err, c.ID)
+			}
+		}
+	})
+}

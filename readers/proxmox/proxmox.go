@@ -1,0 +1,160 @@
+// Package proxmox reads the generation ID of a Proxmox VE virtual machine
+// from its qemu-server configuration file (/etc/pve/qemu-server/<vmid>.conf).
+//
+// # Format
+//
+// The file is a list of `key: value` lines; lines starting with # are the
+// VM's description. `[name]` starts a snapshot section ([PENDING] holds
+// changes not yet applied, [special:…] other data); only the lines before
+// the first section describe the VM as it runs. Lines that are not `key:
+// value` are skipped, as Proxmox skips them with a warning.
+//
+// The vmgenid option is a GUID that Proxmox passes to QEMU unchanged
+// (`-device vmgenid,guid=<value>`), so it is read in the QEMU convention
+// ([genid.ParseGUID]). "1" asks Proxmox to generate an ID when the VM is
+// created and "0" disables the device; both, an absent key and an all-zero
+// GUID give [genid.ErrNotFound]. The schema (src/PVE/QemuServer.pm) allows
+// only the 8-4-4-4-12 form, in either case; anything else is malformed.
+//
+// # Security
+//
+// Input is assumed hostile and fuzzed; lines and files are size-limited as in
+// package textlimit.
+package proxmox
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+)
+
+// State says what a vmgenid option asks for.
+type State string
+
+// The states of a vmgenid option.
+const (
+	Absent   State = "absent"   // no vmgenid line
+	Set      State = "set"      // a GUID
+	Generate State = "generate" // "1": Proxmox generates one at create
+	Disabled State = "disabled" // "0": no vmgenid device
+)
+
+// A Section is the vmgenid of one section of the file: the VM itself, a
+// snapshot, or the pending changes.
+type Section struct {
+	Name  string   // "" for the VM itself, else the section name without brackets
+	Line  int      // line of the vmgenid option; the section's header line if absent
+	State State    // what the option asks for
+	ID    genid.ID // the ID when State is Set
+	Value string   // the option's text as written
+}
+
+// A Config is what a report needs from a qemu-server configuration.
+type Config struct {
+	Section              // the VM as it runs (the main section)
+	Name       string    // the name option
+	SMBIOSUUID string    // uuid= of the smbios1 option
+	Snapshots  []Section // snapshot sections and [PENDING], in file order
+}
+
+var (
+	keyLine    = regexp.MustCompile(`^([a-z][a-z_]*\d*):\s*(.*?)\s*$`)
+	headerLine = regexp.MustCompile(`^\[([^\]]+)\]\s*$`)
+)
+
+// Read parses a qemu-server configuration and returns the vmgenid of the
+// VM and of each snapshot. The Config is non-nil whenever the file parsed,
+// also when the error is [genid.ErrNotFound].
+func Read(r io.Reader) (*Config, error) {
+	c := &Config{}
+	c.State = Absent
+	cur := &c.Section
+	seen := map[string]int{} // vmgenid line per section, for duplicates
+	err := textlimit.Lines(r, func(line int, text []byte) error {
+		s := strings.TrimSpace(string(text))
+		if s == "" || s[0] == '#' {
+			return nil
+		}
+		if m := headerLine.FindStringSubmatch(s); m != nil {
+			c.Snapshots = append(c.Snapshots, Section{Name: m[1], Line: line, State: Absent})
+			cur = &c.Snapshots[len(c.Snapshots)-1]
+			return nil
+		}
+		m := keyLine.FindStringSubmatch(s)
+		if m == nil {
+			return nil
+		}
+		key, val := m[1], m[2]
+		if cur == &c.Section {
+			switch key {
+			case "name":
+				c.Name = val
+			case "smbios1":
+				for _, kv := range strings.Split(val, ",") {
+					if k, v, ok := strings.Cut(kv, "="); ok && k == "uuid" {
+						c.SMBIOSUUID = v
+					}
+				}
+			}
+		}
+		if key != "vmgenid" {
+			return nil
+		}
+		if first, dup := seen[cur.Name]; dup {
+			if val != cur.Value {
+				return &genid.InputError{Line: line, Key: key, Err: fmt.Errorf("set twice in one section with different values: %q on line %d, %q here", cur.Value, first, val)}
+			}
+			return nil
+		}
+		seen[cur.Name] = line
+		sec, err := parseValue(val)
+		if err != nil {
+			return &genid.InputError{Line: line, Key: key, Err: err}
+		}
+		sec.Name, sec.Line = cur.Name, line
+		*cur = sec
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch c.State {
+	case Absent:
+		return c, fmt.Errorf("%w: no vmgenid option (Proxmox generates one only when the VM is created through its API)", genid.ErrNotFound)
+	case Generate:
+		return c, fmt.Errorf("%w: vmgenid is 1, so Proxmox generates a new ID when the VM is created", genid.ErrNotFound)
+	case Disabled:
+		return c, fmt.Errorf("%w: vmgenid is 0, the device is disabled", genid.ErrNotFound)
+	}
+	if c.ID.IsZero() {
+		return c, fmt.Errorf("%w: vmgenid is all zeros, which guests read as no ID", genid.ErrNotFound)
+	}
+	return c, nil
+}
+
+// parseValue reads one vmgenid value.
+func parseValue(v string) (Section, error) {
+	switch v {
+	case "0":
+		return Section{State: Disabled, Value: v}, nil
+	case "1":
+		return Section{State: Generate, Value: v}, nil
+	}
+	id, err := genid.ParseGUID(v)
+	if err != nil {
+		var pe *genid.ParseError
+		if errors.As(err, &pe) {
+			return Section{}, fmt.Errorf("%q is not 0, 1 or a GUID (8-4-4-4-12 hex digits): %s", v, pe.Reason)
+		}
+		return Section{}, err
+	}
+	return Section{State: Set, ID: id, Value: v}, nil
+}
+
+// ReadFile is [Read] on a named file; errors carry the name.
+func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Read) }
