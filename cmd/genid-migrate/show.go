@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+func showCommand(jsonErrors *bool) *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "print every spelling of the generation ID in each input",
+		ArgsUsage: "[INPUT…]",
+		Description: `Reads each INPUT (a file, or - for standard input) and each literal value, and
+prints the 16 bytes the guest sees and every spelling of them: Windows (VMGENID.EXE),
+the GUID for QEMU, libvirt and Proxmox, VMware, Hyper-V and Xen.
+
+With --json, one input prints one object and several print an array in input order
+(literal flags first, then files); an input that cannot be read becomes
+{"input":…,"error":{"code":…,"message":…}} in the array. The exit code is that of
+the first input that failed.
+
+Examples:
+   genid-migrate show win2019-dc01.vmx
+   genid-migrate show --json /etc/pve/qemu-server/101.conf
+   genid-migrate show --windows 8987940a09512cc5:e81510634ff550b9
+   tr '\0' '\n' < /proc/PID/cmdline | genid-migrate show -`,
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
+		}, inputFlags()...),
+		Action: func(c *cli.Context) error {
+			*jsonErrors = c.Bool("json")
+			ins, force, err := collectInputs(c)
+			if err != nil {
+				return err
+			}
+			var (
+				firstErr error
+				items    []any
+			)
+			for i, in := range ins {
+				r, err := readInput(c, in, force)
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					if len(ins) > 1 {
+						// Report it here and carry on with the other inputs.
+						fmt.Fprintf(c.App.ErrWriter, "%s: %v\n", appName, err)
+						var er errorRecord
+						er.Input, er.Error.Code, er.Error.Message = inputName(in), exitCode(err), err.Error()
+						items = append(items, er)
+					}
+					continue
+				}
+				if c.Bool("json") {
+					items = append(items, newRecord(r))
+					continue
+				}
+				if i > 0 {
+					fmt.Fprintln(c.App.Writer)
+				}
+				if err := printHuman(c.App.Writer, r); err != nil {
+					return err
+				}
+			}
+			if c.Bool("json") && len(items) > 0 {
+				var v any = items
+				if len(ins) == 1 {
+					v = items[0]
+				}
+				if err := writeJSON(c.App.Writer, v); err != nil {
+					return err
+				}
+			}
+			if firstErr != nil && len(ins) > 1 {
+				return &exitOnly{firstErr}
+			}
+			return firstErr
+		},
+	}
+}
+
+func inputName(in input) string {
+	if in.format != "" {
+		return "--" + string(in.format) + " " + in.value
+	}
+	return in.value
+}
+
+// exitOnly carries an error whose message was already printed: run uses
+// it for the exit code only.
+type exitOnly struct{ err error }
+
+func (e *exitOnly) Error() string { return e.err.Error() }
+func (e *exitOnly) Unwrap() error { return e.err }

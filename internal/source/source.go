@@ -1,0 +1,315 @@
+// Package source reads a generation ID from any input the CLI accepts: a
+// file whose format is detected by content, standard input, or a literal
+// value given on the command line. It returns one [Result] shape for every
+// format, so that show, convert and audit print and compare the same thing.
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/readers/proxmox"
+	"github.com/genid-migrate/genid-migrate/readers/qemu"
+	"github.com/genid-migrate/genid-migrate/readers/vmware"
+)
+
+// Format names an input format. The names are the values of the JSON
+// "format" field.
+type Format string
+
+// Input formats. The literal formats are given with a flag, never detected.
+const (
+	VMX          Format = "vmx"          // VMware .vmx, or the --vmx literal
+	Proxmox      Format = "proxmox"      // Proxmox VE qemu-server/<vmid>.conf
+	QEMU         Format = "qemu-cmdline" // a QEMU command line
+	LibvirtXML   Format = "libvirt"      // libvirt domain XML
+	HyperVXML    Format = "hyperv-xml"   // Hyper-V XML configuration
+	HyperVVMCX   Format = "hyperv-vmcx"  // Hyper-V binary .vmcx/.vmrs
+	GUID         Format = "guid"         // --guid literal
+	Windows      Format = "windows"      // --windows literal
+	HyperV       Format = "hyperv"       // --hyperv literal
+	GuestBytes   Format = "bytes"        // --bytes literal
+	XenLiteral   Format = "xen"          // --xen literal
+	Unrecognized Format = ""
+)
+
+// FileFormats lists the formats --from accepts for a file, with the
+// aliases users are likely to type.
+var FileFormats = map[string]Format{
+	"vmx": VMX, "vmware": VMX,
+	"proxmox": Proxmox, "pve": Proxmox,
+	"qemu-cmdline": QEMU, "qemu": QEMU, "cmdline": QEMU,
+	"libvirt": LibvirtXML, "hyperv-xml": HyperVXML, "hyperv-vmcx": HyperVVMCX, "vmcx": HyperVVMCX,
+}
+
+// FormatNames are the canonical --from values, for messages and help.
+var FormatNames = []string{string(VMX), string(Proxmox), string(QEMU), string(LibvirtXML), string(HyperVXML), string(HyperVVMCX)}
+
+// Convention names the rule that turned the input's text into guest bytes.
+type Convention string
+
+// Conventions (docs/byte-order.md).
+const (
+	ConvVMware     Convention = "vmware"      // LE64(genid) ‖ LE64(genidX)
+	ConvQEMU       Convention = "qemu"        // GUID, first three fields swapped
+	ConvWindows    Convention = "windows"     // LE64(low) ‖ LE64(high)
+	ConvHyperV     Convention = "hyperv"      // reversed hex
+	ConvGuestBytes Convention = "guest-bytes" // the bytes themselves
+	ConvXen        Convention = "xen"         // LE64(a) ‖ LE64(b)
+)
+
+// A Snapshot is the ID held by a snapshot or pending section of an input.
+type Snapshot struct {
+	Name  string
+	Line  int
+	State string // "set", "generate", "disabled", "absent"
+	ID    genid.ID
+}
+
+// A Result is what one input holds.
+type Result struct {
+	Input      string     // the path, "-" for standard input, or "--flag VALUE"
+	Format     Format     // the input's format
+	Convention Convention // how the ID was derived from the text
+	ID         genid.ID   // the ID; zero when Err is set
+	Where      string     // where in the input the ID is ("lines 48-49", "argument 21")
+	VM         []Field    // the VM's identity, in display order
+	Snapshots  []Snapshot // IDs in snapshot sections, reported apart
+	Warnings   []string   // worth telling the user; not errors
+}
+
+// A Field is one named value of a VM's identity.
+type Field struct {
+	Key   string // JSON key, such as "display_name"
+	Label string // for people, such as "displayName"
+	Value string
+}
+
+// An UnsupportedError reports an input the tool recognises but cannot read
+// (yet), or one it does not recognise at all.
+type UnsupportedError struct {
+	Input  string
+	Reason string
+}
+
+func (e *UnsupportedError) Error() string { return e.Input + ": " + e.Reason }
+
+// sniffSize is how much of a file detection looks at.
+const sniffSize = 8 << 10
+
+// ReadFile reads the ID from the file at path ("-" for stdin, read from
+// stdin), detecting its format unless force names one.
+func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
+	name := path
+	var r io.ReadSeeker
+	if path == "-" {
+		name = "<stdin>"
+		data, err := io.ReadAll(io.LimitReader(stdin, textlimit.MaxFileSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		r = bytes.NewReader(data)
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return nil, &UnsupportedError{Input: path, Reason: "is a directory, not a configuration file"}
+		}
+		r = f
+	}
+	head := make([]byte, sniffSize)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	head = head[:n]
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	format := force
+	if format == Unrecognized {
+		format = Detect(head)
+	}
+	res, err := read(format, name, r, head)
+	if res != nil {
+		res.Input = path
+	}
+	var ie *genid.InputError
+	if errors.As(err, &ie) && ie.File == "" {
+		ie.File = name
+	} else if err != nil && !errors.As(err, new(*UnsupportedError)) && !errors.As(err, &ie) {
+		err = fmt.Errorf("%s: %w", name, err)
+	}
+	return res, err
+}
+
+// read dispatches to the reader for format.
+func read(format Format, name string, r io.Reader, head []byte) (*Result, error) {
+	switch format {
+	case VMX:
+		c, err := vmware.Read(r)
+		return fromVMX(c), err
+	case Proxmox:
+		c, err := proxmox.Read(r)
+		return fromProxmox(c, name), err
+	case QEMU:
+		c, err := qemu.Read(r)
+		return fromQEMU(c), err
+	case LibvirtXML:
+		return nil, &UnsupportedError{Input: name, Reason: "libvirt domain XML is not read by this version"}
+	case HyperVXML, HyperVVMCX:
+		return nil, &UnsupportedError{Input: name, Reason: "Hyper-V configurations are not read by this version"}
+	}
+	return nil, &UnsupportedError{Input: name, Reason: "format not recognised (" + describe(head) + "); name it with --from " + strings.Join(FormatNames, "|")}
+}
+
+func fromVMX(c *vmware.Config) *Result {
+	if c == nil {
+		return nil
+	}
+	r := &Result{Format: VMX, Convention: ConvVMware, ID: c.ID, Warnings: c.Warnings}
+	if c.GenIDLine > 0 || c.GenIDXLine > 0 {
+		r.Where = lines(c.GenIDLine, c.GenIDXLine)
+	}
+	r.VM = fields(
+		Field{"display_name", "displayName", c.DisplayName},
+		Field{"uuid_bios", "uuid.bios", c.UUIDBios},
+		Field{"uuid_location", "uuid.location", c.UUIDLocation},
+		Field{"vc_uuid", "vc.uuid", c.VCUUID},
+		Field{"guest_os", "guestOS", c.GuestOS},
+	)
+	return r
+}
+
+func fromProxmox(c *proxmox.Config, name string) *Result {
+	if c == nil {
+		return nil
+	}
+	r := &Result{Format: Proxmox, Convention: ConvQEMU, ID: c.ID}
+	if c.State != proxmox.Absent {
+		r.Where = fmt.Sprintf("line %d", c.Line)
+	}
+	vmid := strings.TrimSuffix(baseName(name), ".conf")
+	if !isDigits(vmid) {
+		vmid = ""
+	}
+	r.VM = fields(
+		Field{"name", "name", c.Name},
+		Field{"vmid", "VMID", vmid},
+		Field{"smbios_uuid", "smbios1 uuid", c.SMBIOSUUID},
+	)
+	for _, s := range c.Snapshots {
+		r.Snapshots = append(r.Snapshots, Snapshot{Name: s.Name, Line: s.Line, State: string(s.State), ID: s.ID})
+	}
+	return r
+}
+
+func fromQEMU(c *qemu.Config) *Result {
+	if c == nil {
+		return nil
+	}
+	r := &Result{Format: QEMU, Convention: ConvQEMU, ID: c.ID}
+	switch {
+	case c.Line > 0:
+		r.Where = fmt.Sprintf("line %d", c.Line)
+	case c.Arg > 0:
+		r.Where = fmt.Sprintf("argument %d", c.Arg)
+	}
+	r.VM = fields(
+		Field{"name", "-name", c.Name},
+		Field{"uuid", "-uuid", c.UUID},
+		Field{"program", "program", c.Program},
+	)
+	return r
+}
+
+// Literal reads a value given with a flag: flag is its format.
+func Literal(format Format, value string) (*Result, error) {
+	var (
+		id   genid.ID
+		err  error
+		conv Convention
+	)
+	switch format {
+	case VMX:
+		conv = ConvVMware
+		id, err = genid.ParseVMXPair(value)
+	case GUID:
+		conv = ConvQEMU
+		id, err = genid.ParseGUIDInput(value)
+	case Windows:
+		conv = ConvWindows
+		id, err = genid.ParseWindows(value)
+	case HyperV:
+		conv = ConvHyperV
+		id, err = genid.ParseHyperV(value)
+	case GuestBytes:
+		conv = ConvGuestBytes
+		id, err = genid.ParseGuestBytes(value)
+	case XenLiteral:
+		conv = ConvXen
+		id, err = genid.ParseXen(value)
+	default:
+		return nil, fmt.Errorf("no literal form for %q", format)
+	}
+	input := "--" + string(format) + " " + value
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", format, err)
+	}
+	if id.IsZero() {
+		return nil, fmt.Errorf("--%s %s: %w: the value is all zeros, which every hypervisor treats as none", format, value, genid.ErrNotFound)
+	}
+	return &Result{Input: input, Format: format, Convention: conv, ID: id}, nil
+}
+
+func lines(a, b int) string {
+	switch {
+	case a == 0:
+		return fmt.Sprintf("line %d", b)
+	case b == 0:
+		return fmt.Sprintf("line %d", a)
+	case a == b:
+		return fmt.Sprintf("line %d", a)
+	case a > b:
+		a, b = b, a
+	}
+	return fmt.Sprintf("lines %d, %d", a, b)
+}
+
+func fields(fs ...Field) []Field {
+	var out []Field
+	for _, f := range fs {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
