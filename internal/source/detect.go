@@ -46,7 +46,8 @@ func Detect(head []byte) Format {
 		}
 		return Unrecognized
 	}
-	for _, l := range strings.Split(string(text), "\n") {
+	joined := strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(string(text)) // shell continuations
+	for _, l := range strings.Split(joined, "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || l[0] == '#' {
 			continue
