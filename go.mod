@@ -1,6 +1,6 @@
 module github.com/genid-migrate/genid-migrate
 
-go 1.26.8
+go 1.23.0
 
 require (
 	github.com/rogpeppe/go-internal v1.14.1
