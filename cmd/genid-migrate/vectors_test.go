@@ -78,6 +78,22 @@ type vector struct {
 	LibvirtVMware string `json:"libvirt_vmware_genid"`
 }
 
+// loadVectors reads the shared conversion vectors copied into genid/testdata.
+func loadVectors(t *testing.T) (doc struct{ Vectors []vector }) {
+	t.Helper()
+	b, err := os.ReadFile("../../genid/testdata/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Vectors) < 10 {
+		t.Fatalf("only %d vectors", len(doc.Vectors))
+	}
+	return doc
+}
+
 // contractFields maps the JSON fields of show to a vector's values.
 func (v vector) contractFields() map[string]string {
 	return map[string]string{
@@ -105,14 +121,7 @@ func checkFields(t *testing.T, what string, got map[string]any, want map[string]
 // TestVectorsThroughCLI writes each vector as a .vmx file and gives it as
 // every literal flag, and checks that show --json prints the vector's fields.
 func TestVectorsThroughCLI(t *testing.T) {
-	b, err := os.ReadFile("../../genid/testdata/vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct{ Vectors []vector }
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := loadVectors(t)
 	dir := t.TempDir()
 	for i, v := range doc.Vectors {
 		vmx := filepath.Join(dir, fmt.Sprintf("v%02d.vmx", i))
@@ -212,14 +221,7 @@ func TestRandomVMX(t *testing.T) {
 
 // TestIndependentMatchesVectors keeps the independent implementation honest.
 func TestIndependentMatchesVectors(t *testing.T) {
-	b, err := os.ReadFile("../../genid/testdata/vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct{ Vectors []vector }
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := loadVectors(t)
 	for _, v := range doc.Vectors {
 		got := independent(v.VMXGenID, v.VMXGenIDX)
 		for k, w := range v.contractFields() {
