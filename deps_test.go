@@ -18,7 +18,9 @@ const module = "github.com/genid-migrate/genid-migrate"
 var allowed = map[string][]string{
 	"genid":              {},
 	"internal/textlimit": {"genid"},
-	"readers/":           {"genid", "internal/textlimit"},
+	"readers/":           {"genid", "internal/textlimit", "internal/qemuargs", "internal/xmlspan", "github.com/beevik/etree"},
+	"internal/qemuargs":  {"genid"},
+	"internal/xmlspan":   {},
 	"writers/libvirt":    {"genid", "libvirt.org/go/libvirtxml"},
 	"writers/":           {"genid"},
 	"internal/source":    {"genid", "internal/textlimit", "readers/", "writers/"},

@@ -2,13 +2,13 @@ package qemu
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/qemuargs"
 	"github.com/genid-migrate/genid-migrate/internal/textlimit"
 )
 
@@ -121,168 +121,26 @@ func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Re
 // FromCommandLine finds the vmgenid device in cl.
 func FromCommandLine(cl *CommandLine) (*Config, error) {
 	c := &Config{Form: cl.Form}
-	for _, a := range cl.Args {
-		if !isEnvAssignment(a.Value) {
-			c.Program = a.Value
-			break
+	values := make([]string, len(cl.Args))
+	for i, a := range cl.Args {
+		values[i] = a.Value
+	}
+	info, err := qemuargs.Scan(values)
+	c.Program, c.Name, c.UUID = info.Program, info.Name, info.UUID
+	if err == nil {
+		var d *qemuargs.Device
+		c.ID, d, err = info.GenID()
+		if d != nil {
+			c.Arg, c.Line, c.JSON, c.DeviceID, c.GUID = d.Index+1, cl.Args[d.Index].Line, d.JSON, d.ID, d.GUID
 		}
 	}
-	found := 0
-	for i := 0; i < len(cl.Args); i++ {
-		opt := cl.Args[i].Value
-		if !strings.HasPrefix(opt, "-") || i+1 == len(cl.Args) {
-			continue
+	var ae *qemuargs.ArgError
+	if errors.As(err, &ae) {
+		ie := &genid.InputError{Line: cl.Args[ae.Index].Line, Key: "-device", Err: ae.Err}
+		if cl.Form == NULSeparated {
+			ie.Arg = ae.Index + 1
 		}
-		val := cl.Args[i+1]
-		switch strings.TrimPrefix(opt, "-") {
-		case "-name", "name":
-			c.Name = guestName(val.Value)
-		case "-uuid", "uuid":
-			c.UUID = val.Value
-		case "-device", "device":
-		default:
-			continue
-		}
-		i++
-		if opt != "-device" && opt != "--device" {
-			continue
-		}
-		dev, err := parseDevice(val.Value)
-		if err != nil {
-			return c, &genid.InputError{Line: val.Line, Arg: argNum(cl, i), Key: "-device", Err: err}
-		}
-		if dev.driver != "vmgenid" {
-			continue
-		}
-		found++
-		if found > 1 {
-			return c, &genid.InputError{Line: val.Line, Arg: argNum(cl, i), Key: "-device", Err: fmt.Errorf("a second vmgenid device (the first is argument %d): QEMU allows at most one", c.Arg)}
-		}
-		c.Arg, c.Line, c.JSON, c.DeviceID, c.GUID = i+1, val.Line, dev.json, dev.id, dev.guid
-		if !dev.hasGUID || strings.EqualFold(dev.guid, "auto") {
-			continue
-		}
-		id, err := genid.ParseGUID(dev.guid)
-		if err != nil {
-			return c, &genid.InputError{Line: val.Line, Arg: argNum(cl, i), Key: "-device", Err: fmt.Errorf("guid=%q: QEMU accepts only a GUID in the form 8-4-4-4-12: %s", dev.guid, err.(*genid.ParseError).Reason)}
-		}
-		c.ID = id
+		return c, ie
 	}
-	switch {
-	case found == 0:
-		return c, fmt.Errorf("%w: no -device vmgenid on the command line", genid.ErrNotFound)
-	case c.ID.IsZero() && (c.GUID == "" || strings.EqualFold(c.GUID, "auto")):
-		return c, fmt.Errorf("%w: the vmgenid device has no fixed guid, so QEMU generates a new ID at every start", genid.ErrNotFound)
-	case c.ID.IsZero():
-		return c, fmt.Errorf("%w: the vmgenid guid is all zeros, which guests read as no ID", genid.ErrNotFound)
-	}
-	return c, nil
-}
-
-// argNum returns the 1-based argument number of cl.Args[i] for errors in
-// forms without lines.
-func argNum(cl *CommandLine, i int) int {
-	if cl.Form == NULSeparated {
-		return i + 1
-	}
-	return 0
-}
-
-func isEnvAssignment(s string) bool {
-	k, _, ok := strings.Cut(s, "=")
-	if !ok || k == "" || strings.HasPrefix(s, "-") {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// guestName returns the guest name from a -name value: its guest= element
-// or its first element.
-func guestName(v string) string {
-	elems := splitKeyval(v)
-	for _, e := range elems {
-		if k, val, ok := strings.Cut(e, "="); ok && k == "guest" {
-			return val
-		}
-	}
-	if !strings.Contains(elems[0], "=") {
-		return elems[0]
-	}
-	return ""
-}
-
-type device struct {
-	driver, guid, id string
-	hasGUID, json    bool
-}
-
-// parseDevice reads a -device value in classic or JSON syntax.
-func parseDevice(v string) (device, error) {
-	if strings.HasPrefix(strings.TrimSpace(v), "{") {
-		var m map[string]any
-		dec := json.NewDecoder(strings.NewReader(v))
-		if err := dec.Decode(&m); err != nil {
-			return device{}, fmt.Errorf("JSON device is not a JSON object: %v", err)
-		}
-		if dec.More() {
-			return device{}, errors.New("JSON device has text after the object")
-		}
-		d := device{json: true}
-		d.driver, _ = m["driver"].(string)
-		if d.driver != "vmgenid" {
-			return d, nil
-		}
-		if g, ok := m["guid"]; ok {
-			s, isStr := g.(string)
-			if !isStr {
-				return d, fmt.Errorf("JSON vmgenid device: guid is %T, not a string", g)
-			}
-			d.guid, d.hasGUID = s, true
-		}
-		d.id, _ = m["id"].(string)
-		return d, nil
-	}
-	elems := splitKeyval(v)
-	var d device
-	for i, e := range elems {
-		k, val, ok := strings.Cut(e, "=")
-		switch {
-		case !ok && i == 0:
-			d.driver = e
-		case k == "driver":
-			d.driver = val
-		case k == "guid":
-			d.guid, d.hasGUID = val, ok
-		case k == "id":
-			d.id = val
-		}
-	}
-	return d, nil
-}
-
-// splitKeyval splits QEMU's classic option syntax at commas; ",," is a
-// literal comma.
-func splitKeyval(v string) []string {
-	var elems []string
-	var cur strings.Builder
-	for i := 0; i < len(v); i++ {
-		if v[i] != ',' {
-			cur.WriteByte(v[i])
-			continue
-		}
-		if i+1 < len(v) && v[i+1] == ',' {
-			cur.WriteByte(',')
-			i++
-			continue
-		}
-		elems = append(elems, cur.String())
-		cur.Reset()
-	}
-	return append(elems, cur.String())
+	return c, err
 }
