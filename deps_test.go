@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"readers/":           {"genid", "internal/textlimit", "internal/qemuargs", "internal/xmlspan", "github.com/beevik/etree"},
 	"internal/qemuargs":  {"genid"},
 	"internal/xmlspan":   {},
-	"writers/libvirt":    {"genid", "libvirt.org/go/libvirtxml"},
+	"writers/libvirt":    {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
 	"writers/":           {"genid"},
 	"internal/source":    {"genid", "internal/textlimit", "readers/", "writers/"},
 	"cmd/genid-migrate":  {"genid", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},

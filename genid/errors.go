@@ -74,3 +74,8 @@ func (e *InputError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
+
+// ErrUnsupported reports an input that is well formed but holds something
+// the tool does not read, such as a <genid> of a libvirt driver whose byte
+// order has not been established.
+var ErrUnsupported = errors.New("unsupported")

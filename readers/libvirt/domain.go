@@ -1,0 +1,262 @@
+package libvirt
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/qemuargs"
+	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/internal/xmlspan"
+)
+
+// QEMUNamespace is the namespace of libvirt's <qemu:commandline>.
+const QEMUNamespace = "http://libvirt.org/schemas/domain/qemu/1.0"
+
+// Convention says how a domain's <genid> text maps to guest bytes.
+type Convention string
+
+// The conventions of libvirt's drivers.
+const (
+	ConvQEMU   Convention = "qemu"           // qemu and kvm domains: QEMU guid=
+	ConvVMware Convention = "libvirt-vmware" // vmware domains: libvirt's VMX/ESX driver
+)
+
+// A Domain is what a report needs from a domain's XML.
+type Domain struct {
+	Type       string     // the domain's type attribute
+	Name       string     // <name>
+	UUID       string     // <uuid>, as written
+	ID         genid.ID   // the ID the guest sees (zero if none)
+	Convention Convention // how ID was derived from the text
+
+	GenID     *Element // the <genid> element, nil if absent
+	QEMUArgs  *Element // the <qemu:commandline> element holding a vmgenid device, nil if none
+	GenIDText string   // the text of <genid> as written, if present
+}
+
+// An Element locates an element of the document.
+type Element struct {
+	Line       int   // 1-based line of its start tag
+	Start, End int64 // its byte span
+	Empty      bool  // <genid/> or only white space
+}
+
+// Read parses domain XML from r.
+func Read(r io.Reader) (*Domain, error) {
+	b, err := io.ReadAll(io.LimitReader(r, textlimit.MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > textlimit.MaxFileSize {
+		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a libvirt domain", textlimit.MaxFileSize>>20)}
+	}
+	return Parse(b)
+}
+
+// ReadFile is [Read] on a named file; errors carry the name.
+func ReadFile(name string) (*Domain, error) { return textlimit.ReadFile(name, Read) }
+
+// Parse reads domain XML. The returned Domain is non-nil whenever the XML
+// is a domain, also when the error is [genid.ErrNotFound] or a problem with
+// the ID, so that callers can still name the VM and rewrite the document.
+func Parse(doc []byte) (*Domain, error) {
+	spans, err := xmlspan.Scan(doc)
+	if err != nil {
+		var se *xmlspan.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &genid.InputError{Line: se.Line, Err: errors.New("XML syntax error: " + se.Msg)}
+		}
+		return nil, err
+	}
+	if spans.Root.Prefix != "" || spans.Root.Local != "domain" {
+		return nil, &genid.InputError{Line: spans.Root.Line, Err: fmt.Errorf("the root element is <%s>, not <domain>: not a libvirt domain", spans.Root.Local)}
+	}
+	x := etree.NewDocument()
+	if err := x.ReadFromBytes(doc); err != nil {
+		return nil, &genid.InputError{Err: err}
+	}
+	root := x.Root()
+	children := root.ChildElements()
+	if len(children) != len(spans.Children) {
+		return nil, &genid.InputError{Line: spans.Root.Line, Err: errors.New("the document's structure could not be read consistently")}
+	}
+	d := &Domain{Type: root.SelectAttrValue("type", "")}
+	var genids, cmdlines []int
+	for i, c := range children {
+		if c.Space != "" {
+			if c.Tag == "commandline" && c.NamespaceURI() == QEMUNamespace {
+				cmdlines = append(cmdlines, i)
+			}
+			continue
+		}
+		switch c.Tag {
+		case "name":
+			d.Name = strings.TrimSpace(c.Text())
+		case "uuid":
+			d.UUID = strings.TrimSpace(c.Text())
+		case "genid":
+			genids = append(genids, i)
+		}
+	}
+	at := func(i int, empty bool) *Element {
+		s := spans.Children[i]
+		return &Element{Line: s.Line, Start: s.Start, End: s.End, Empty: empty}
+	}
+	if len(genids) > 1 {
+		return d, &genid.InputError{Line: spans.Children[genids[1]].Line, Key: "genid", Err: errors.New("element 'genid' can only appear once (libvirt refuses the domain)")}
+	}
+	if len(genids) == 1 {
+		d.GenIDText = allText(children[genids[0]])
+		d.GenID = at(genids[0], strings.TrimSpace(d.GenIDText) == "")
+	}
+
+	// A vmgenid device passed through <qemu:commandline>.
+	var cmdID genid.ID
+	var cmdErr error
+	for _, i := range cmdlines {
+		var args []string
+		for _, a := range children[i].ChildElements() {
+			if a.Tag == "arg" && a.NamespaceURI() == QEMUNamespace {
+				args = append(args, a.SelectAttrValue("value", ""))
+			}
+		}
+		info, err := qemuargs.Scan(args)
+		if err == nil && len(info.Devices) == 0 {
+			continue
+		}
+		if d.QEMUArgs != nil {
+			return d, &genid.InputError{Line: spans.Children[i].Line, Key: "qemu:commandline", Err: errors.New("a second vmgenid device: QEMU allows at most one")}
+		}
+		d.QEMUArgs = at(i, false)
+		if err == nil {
+			cmdID, _, err = info.GenID()
+		}
+		var ae *qemuargs.ArgError
+		if errors.As(err, &ae) {
+			err = ae.Err
+		}
+		cmdErr = err
+	}
+	if d.GenID != nil && d.QEMUArgs != nil {
+		return d, &genid.InputError{Line: d.QEMUArgs.Line, Key: "qemu:commandline", Err: fmt.Errorf("a vmgenid device here and <genid> on line %d: QEMU allows one vmgenid device, so the domain would not start", d.GenID.Line)}
+	}
+
+	switch {
+	case d.QEMUArgs != nil:
+		if d.Type != "qemu" && d.Type != "kvm" {
+			return d, &genid.InputError{Line: d.QEMUArgs.Line, Key: "qemu:commandline", Err: fmt.Errorf("QEMU arguments in a type='%s' domain", d.Type)}
+		}
+		d.Convention = ConvQEMU
+		if cmdErr != nil {
+			if errors.Is(cmdErr, genid.ErrNotFound) {
+				return d, fmt.Errorf("%w in <qemu:commandline> (line %d)", cmdErr, d.QEMUArgs.Line)
+			}
+			return d, &genid.InputError{Line: d.QEMUArgs.Line, Key: "qemu:commandline", Err: cmdErr}
+		}
+		d.ID = cmdID
+		return d, nil
+	case d.GenID == nil:
+		return d, fmt.Errorf("%w: the domain has no <genid> element", genid.ErrNotFound)
+	}
+
+	switch d.Type {
+	case "qemu", "kvm":
+		d.Convention = ConvQEMU
+	case "vmware":
+		d.Convention = ConvVMware
+	case "":
+		return d, &genid.InputError{Line: spans.Root.Line, Key: "domain", Err: errors.New("no type attribute: the meaning of <genid> depends on the domain type")}
+	default:
+		return d, &genid.InputError{Line: d.GenID.Line, Key: "genid", Err: fmt.Errorf("%w: <genid> in a type='%s' domain: which bytes its guest sees is not established (qemu, kvm and vmware are)", genid.ErrUnsupported, d.Type)}
+	}
+	if d.GenID.Empty {
+		return d, fmt.Errorf("%w: <genid/> is empty, so libvirt generates a new ID when the domain is defined (line %d)", genid.ErrNotFound, d.GenID.Line)
+	}
+	u, err := ParseUUID(d.GenIDText)
+	if err != nil {
+		return d, &genid.InputError{Line: d.GenID.Line, Key: "genid", Err: fmt.Errorf("%q: %v (libvirt reports \"malformed genid element\")", d.GenIDText, err)}
+	}
+	if d.Convention == ConvVMware {
+		d.ID = genid.FromLibvirtVMwareUUID(u)
+	} else {
+		d.ID = genid.FromUUIDBytes(u)
+	}
+	if d.ID.IsZero() {
+		return d, fmt.Errorf("%w: <genid> is all zeros, which guests read as no ID (line %d)", genid.ErrNotFound, d.GenID.Line)
+	}
+	return d, nil
+}
+
+// allText concatenates the text of e and its descendants, as XPath
+// string() does.
+func allText(e *etree.Element) string {
+	var b strings.Builder
+	var walk func(*etree.Element)
+	walk = func(e *etree.Element) {
+		for _, t := range e.Child {
+			switch t := t.(type) {
+			case *etree.CharData:
+				b.WriteString(t.Data)
+			case *etree.Element:
+				walk(t)
+			}
+		}
+	}
+	walk(e)
+	return b.String()
+}
+
+// ParseUUID reads UUID text as libvirt's virUUIDParse does: leading white
+// space skipped; then 16 bytes, each two contiguous hex digits, with any
+// number of '-' or ' ' before each; then only white space.
+func ParseUUID(s string) ([16]byte, error) {
+	var u [16]byte
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	for n := 0; n < 16; {
+		if i >= len(s) {
+			return u, fmt.Errorf("only %d of 16 bytes", n)
+		}
+		if s[i] == '-' || s[i] == ' ' {
+			i++
+			continue
+		}
+		if i+1 >= len(s) || !isHex(s[i]) || !isHex(s[i+1]) {
+			return u, fmt.Errorf("byte %d is not two hex digits", n+1)
+		}
+		u[n] = hexVal(s[i])<<4 | hexVal(s[i+1])
+		n++
+		i += 2
+	}
+	for ; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			return u, fmt.Errorf("unexpected %q after the 16th byte", s[i:])
+		}
+	}
+	return u, nil
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func hexVal(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
