@@ -24,7 +24,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	app := newApp(stdin, stdout, stderr, &jsonErrors)
-	err := app.Run(args)
+	err := app.Run(optionalValues(args))
 	if err == nil {
 		return exitOK
 	}
@@ -105,6 +105,7 @@ standard input. Literal values: --vmx GENID:GENIDX, --guid UUID, --windows LOW:H
 		Commands: []*cli.Command{
 			showCommand(jsonErrors),
 			convertCommand(jsonErrors),
+			rewriteCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {
@@ -113,4 +114,20 @@ standard input. Literal values: --vmx GENID:GENIDX, --guid UUID, --windows LOW:H
 	}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "%s %s\n", appName, c.App.Version) }
 	return app
+}
+
+// optionalValues gives --backup, whose value is optional, its default when
+// it stands alone: urfave/cli has no optional flag values.
+func optionalValues(args []string) []string {
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if a == "--backup" || a == "-backup" {
+			out[i] = "--backup=" + defaultBackupSuffix
+		}
+	}
+	return out
 }

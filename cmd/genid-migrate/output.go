@@ -98,6 +98,7 @@ var formatNames = map[source.Format]string{
 	source.VMX:        "VMware .vmx",
 	source.Proxmox:    "Proxmox VE qemu-server config",
 	source.QEMU:       "QEMU command line",
+	source.LibvirtXML: "libvirt domain XML",
 	source.GUID:       "GUID (QEMU/libvirt/Proxmox convention)",
 	source.Windows:    "Windows low:high (VMGENID.EXE)",
 	source.HyperV:     "Hyper-V generation_id",

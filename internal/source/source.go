@@ -14,6 +14,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/readers/libvirt"
 	"github.com/genid-migrate/genid-migrate/readers/proxmox"
 	"github.com/genid-migrate/genid-migrate/readers/qemu"
 	"github.com/genid-migrate/genid-migrate/readers/vmware"
@@ -165,7 +166,8 @@ func read(format Format, name string, r io.Reader, head []byte) (*Result, error)
 		c, err := qemu.Read(r)
 		return fromQEMU(c), err
 	case LibvirtXML:
-		return nil, &UnsupportedError{Input: name, Reason: "libvirt domain XML is not read by this version"}
+		d, err := libvirt.Read(r)
+		return fromLibvirt(d), err
 	case HyperVXML, HyperVVMCX:
 		return nil, &UnsupportedError{Input: name, Reason: "Hyper-V configurations are not read by this version"}
 	}
@@ -187,6 +189,28 @@ func fromVMX(c *vmware.Config) *Result {
 		Field{"vc_uuid", "vc.uuid", c.VCUUID},
 		Field{"guest_os", "guestOS", c.GuestOS},
 	)
+	return r
+}
+
+func fromLibvirt(d *libvirt.Domain) *Result {
+	if d == nil {
+		return nil
+	}
+	r := &Result{Format: LibvirtXML, ID: d.ID, Convention: Convention(d.Convention)}
+	switch {
+	case d.QEMUArgs != nil:
+		r.Where = fmt.Sprintf("<qemu:commandline>, line %d", d.QEMUArgs.Line)
+	case d.GenID != nil:
+		r.Where = fmt.Sprintf("line %d", d.GenID.Line)
+	}
+	r.VM = fields(
+		Field{"name", "name", d.Name},
+		Field{"uuid", "uuid", d.UUID},
+		Field{"domain_type", "type", d.Type},
+	)
+	if d.Convention == libvirt.ConvVMware {
+		r.Warnings = append(r.Warnings, "this <genid> was written by libvirt's VMX/ESX driver; on QEMU/KVM the domain needs the guid shown above (genid-migrate rewrite does it)")
+	}
 	return r
 }
 
