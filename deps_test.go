@@ -16,15 +16,17 @@ const module = "github.com/genid-migrate/genid-migrate"
 // the core depends on nothing, readers and writers on the core only, the
 // command on everything.
 var allowed = map[string][]string{
-	"genid":              {},
-	"internal/textlimit": {"genid"},
-	"readers/":           {"genid", "internal/textlimit", "internal/qemuargs", "internal/xmlspan", "github.com/beevik/etree"},
-	"internal/qemuargs":  {"genid"},
-	"internal/xmlspan":   {},
-	"writers/libvirt":    {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
-	"writers/":           {"genid"},
-	"internal/source":    {"genid", "internal/textlimit", "readers/", "writers/"},
-	"cmd/genid-migrate":  {"genid", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},
+	"genid":               {},
+	"internal/textlimit":  {"genid"},
+	"readers/":            {"genid", "internal/textlimit", "internal/qemuargs", "internal/xmlspan", "github.com/beevik/etree"},
+	"internal/qemuargs":   {"genid"},
+	"internal/xmlspan":    {},
+	"internal/atomicfile": {},
+	"internal/udiff":      {},
+	"writers/libvirt":     {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
+	"writers/":            {"genid"},
+	"internal/source":     {"genid", "internal/textlimit", "readers/", "writers/"},
+	"cmd/genid-migrate":   {"genid", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},
 }
 
 func rulesFor(dir string) ([]string, bool) {
