@@ -13,7 +13,7 @@ func TestScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Program != "/usr/bin/qemu-system-x86_64" || info.Name != "dc01,x" || info.UUID != "u" || len(info.Devices) != 1 || info.Devices[0].Index != 8 {
+	if info.Program != "/usr/bin/qemu-system-x86_64" || info.Name != "dc01,x" || info.UUID != "u" || len(info.Devices) != 1 || info.Devices[0].Index != 9 {
 		t.Errorf("Scan = %+v", info)
 	}
 	id, d, err := info.GenID()
