@@ -116,6 +116,14 @@ func printHuman(w io.Writer, r *source.Result) error {
 	if r.Where != "" {
 		head += ", " + r.Where
 	}
+	switch r.Convention {
+	case source.ConvLibvirtVMware:
+		head += ", read as libvirt's VMX/ESX driver writes it"
+	case source.ConvQEMU:
+		if r.Format == source.LibvirtXML {
+			head += ", read as QEMU's guid="
+		}
+	}
 	fmt.Fprintln(w, head)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, f := range r.VM {

@@ -57,12 +57,13 @@ type Convention string
 
 // Conventions (docs/byte-order.md).
 const (
-	ConvVMware     Convention = "vmware"      // LE64(genid) ‖ LE64(genidX)
-	ConvQEMU       Convention = "qemu"        // GUID, first three fields swapped
-	ConvWindows    Convention = "windows"     // LE64(low) ‖ LE64(high)
-	ConvHyperV     Convention = "hyperv"      // reversed hex
-	ConvGuestBytes Convention = "guest-bytes" // the bytes themselves
-	ConvXen        Convention = "xen"         // LE64(a) ‖ LE64(b)
+	ConvVMware        Convention = "vmware"         // LE64(genid) ‖ LE64(genidX)
+	ConvQEMU          Convention = "qemu"           // GUID, first three fields swapped
+	ConvWindows       Convention = "windows"        // LE64(low) ‖ LE64(high)
+	ConvHyperV        Convention = "hyperv"         // reversed hex
+	ConvGuestBytes    Convention = "guest-bytes"    // the bytes themselves
+	ConvXen           Convention = "xen"            // LE64(a) ‖ LE64(b)
+	ConvLibvirtVMware Convention = "libvirt-vmware" // libvirt's VMX/ESX driver: each 8-byte half reversed
 )
 
 // A Snapshot is the ID held by a snapshot or pending section of an input.
