@@ -1,6 +1,7 @@
 package libvirt
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -228,16 +229,22 @@ func ParseUUID(s string) ([16]byte, error) {
 			i++
 			continue
 		}
-		if i+1 >= len(s) || !isHex(s[i]) || !isHex(s[i+1]) {
+		if i+1 >= len(s) {
 			return u, fmt.Errorf("byte %d is not two hex digits", n+1)
 		}
-		u[n] = hexVal(s[i])<<4 | hexVal(s[i+1])
+		if _, err := hex.Decode(u[n:n+1], []byte(s[i:i+2])); err != nil {
+			return u, fmt.Errorf("byte %d is not two hex digits", n+1)
+		}
 		n++
 		i += 2
 	}
 	for ; i < len(s); i++ {
 		if !isSpace(s[i]) {
-			return u, fmt.Errorf("unexpected %q after the 16th byte", s[i:])
+			rest := s[i:]
+			if len(rest) > 20 {
+				rest = rest[:20] + "…"
+			}
+			return u, fmt.Errorf("unexpected %q after the 16th byte", rest)
 		}
 	}
 	return u, nil
@@ -245,18 +252,4 @@ func ParseUUID(s string) ([16]byte, error) {
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func hexVal(c byte) byte {
-	switch {
-	case c >= 'a':
-		return c - 'a' + 10
-	case c >= 'A':
-		return c - 'A' + 10
-	}
-	return c - '0'
 }
