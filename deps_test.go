@@ -18,15 +18,17 @@ const module = "github.com/genid-migrate/genid-migrate"
 var allowed = map[string][]string{
 	"genid":               {},
 	"internal/textlimit":  {"genid"},
-	"readers/":            {"genid", "internal/textlimit", "internal/qemuargs", "internal/xmlspan", "github.com/beevik/etree"},
+	"readers/":            {"genid", "vmcx", "internal/textlimit", "internal/qemuargs", "internal/xmlspan", "github.com/beevik/etree"},
 	"internal/qemuargs":   {"genid"},
 	"internal/xmlspan":    {},
 	"internal/atomicfile": {},
 	"internal/udiff":      {},
+	"vmcx":                {},
+	"internal/vmcxbuild":  {},
 	"writers/libvirt":     {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
 	"writers/":            {"genid"},
 	"internal/source":     {"genid", "internal/textlimit", "readers/", "writers/"},
-	"cmd/genid-migrate":   {"genid", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},
+	"cmd/genid-migrate":   {"genid", "vmcx", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},
 }
 
 func rulesFor(dir string) ([]string, bool) {
