@@ -1,0 +1,285 @@
+package hyperv
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/vmcx"
+)
+
+// GenerationIDPath is where both formats keep the generation ID.
+const GenerationIDPath = "configuration/global_settings/devices/generation_id"
+
+// Kind says what a configuration file is.
+type Kind string
+
+// Kinds of Hyper-V files.
+const (
+	KindVM           Kind = "vm"            // a virtual machine configuration
+	KindHostRegistry Kind = "host-registry" // data.vmcx: the host's list of VMs
+	KindRuntimeState Kind = "runtime-state" // .vmrs or another container without a VM configuration
+)
+
+// A Config is what a report needs from a Hyper-V configuration.
+type Config struct {
+	Format     string   // "xml" or "vmcx"
+	Kind       Kind     // what the file is
+	ID         genid.ID // zero when there is none
+	Text       string   // generation_id as written
+	Line       int      // XML: line of generation_id
+	Offset     int64    // vmcx: file offset of the generation_id entry
+	Name       string   // properties/name
+	GlobalID   string   // properties/global_id: the VM ID
+	Version    int64    // properties/version (0x0500 = 5.0, 0x0900 = 9.0); 0 if absent
+	Subtype    int64    // properties/subtype: 0 Gen1 (BIOS), 1 Gen2 (UEFI); -1 if absent
+	Checkpoint bool     // the file is under a Snapshots directory
+	Container  *vmcx.File
+}
+
+// Generation returns "Gen1", "Gen2" or "" from the subtype.
+func (c *Config) Generation() string {
+	switch c.Subtype {
+	case 0:
+		return "Gen1"
+	case 1:
+		return "Gen2"
+	}
+	return ""
+}
+
+// leaf is one key the resolver looks at, in either format.
+type leaf interface {
+	str() (string, error) // the value as a string, or an error if not a string
+	integer() (int64, bool)
+	pos() (line int, offset int64)
+}
+
+// tree is a configuration's key tree, in either format.
+type tree interface {
+	root() string
+	lookup(path string) []leaf
+}
+
+// resolve reads the ID and the context from t.
+func resolve(t tree, c *Config, at func(l leaf, err error) error) (*Config, error) {
+	c.Subtype = -1
+	str := func(path string) string {
+		if ls := t.lookup(path); len(ls) == 1 {
+			s, _ := ls[0].str()
+			return strings.TrimSpace(s)
+		}
+		return ""
+	}
+	num := func(path string) (int64, bool) {
+		if ls := t.lookup(path); len(ls) == 1 {
+			return ls[0].integer()
+		}
+		return 0, false
+	}
+	c.Name = str("configuration/properties/name")
+	c.GlobalID = str("configuration/properties/global_id")
+	c.Version, _ = num("configuration/properties/version")
+	if v, ok := num("configuration/properties/subtype"); ok {
+		c.Subtype = v
+	}
+	switch {
+	case t.root() == "Configurations":
+		c.Kind = KindHostRegistry
+		return c, fmt.Errorf("%w: this is the Hyper-V host's VM registry (data.vmcx), which lists VM configurations but holds no generation ID; read the VM's own .vmcx", genid.ErrNotFound)
+	case t.root() != "configuration":
+		c.Kind = KindRuntimeState
+		return c, fmt.Errorf("%w: a Hyper-V container whose root is %q, not a VM configuration", genid.ErrNotFound, t.root())
+	}
+	matches := t.lookup(GenerationIDPath)
+	if len(matches) == 0 && c.GlobalID == "" {
+		c.Kind = KindRuntimeState
+		return c, fmt.Errorf("%w: a Hyper-V container without a VM configuration (no properties/global_id), such as a runtime-state .vmrs; read the VM's .vmcx", genid.ErrNotFound)
+	}
+	c.Kind = KindVM
+	switch len(matches) {
+	case 0:
+		return c, fmt.Errorf("%w: the configuration has no %s", genid.ErrNotFound, GenerationIDPath)
+	case 1:
+	default:
+		return c, at(matches[1], fmt.Errorf("generation_id appears %d times under devices; exactly one is expected", len(matches)))
+	}
+	l := matches[0]
+	c.Line, c.Offset = l.pos()
+	s, err := l.str()
+	if err != nil {
+		return c, at(l, err)
+	}
+	c.Text = s
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return c, fmt.Errorf("%w: generation_id is empty", genid.ErrNotFound)
+	}
+	if len(s) != 32 {
+		return c, at(l, fmt.Errorf("generation_id %q has %d characters, want 32 hex digits", s, len(s)))
+	}
+	if _, err := hex.DecodeString(s); err != nil {
+		return c, at(l, fmt.Errorf("generation_id %q is not 32 hex digits", s))
+	}
+	id, err := genid.ParseHyperV(s)
+	if err != nil {
+		return c, at(l, err)
+	}
+	if id.IsZero() {
+		return c, fmt.Errorf("%w: generation_id is all zeros", genid.ErrNotFound)
+	}
+	c.ID = id
+	return c, nil
+}
+
+// ReadVMCX reads a binary configuration (.vmcx) from r, of size bytes.
+func ReadVMCX(r io.ReaderAt, size int64) (*Config, error) {
+	f, err := vmcx.NewFile(r, size)
+	if err != nil {
+		return nil, err
+	}
+	return FromContainer(f)
+}
+
+// FromContainer reads the ID and context from an opened container.
+func FromContainer(f *vmcx.File) (*Config, error) {
+	roots := f.Roots()
+	if len(roots) != 1 {
+		return nil, &vmcx.FormatError{Offset: roots[1].Offset, What: "key tree", Err: fmt.Errorf("%w: %d root keys, a configuration has one", vmcx.ErrFormat, len(roots))}
+	}
+	c := &Config{Format: "vmcx", Container: f}
+	return resolve(vmcxTree{f}, c, func(l leaf, err error) error {
+		var fe *vmcx.FormatError
+		if errors.As(err, &fe) {
+			return err
+		}
+		_, off := l.pos()
+		return &vmcx.FormatError{Offset: off, What: "key entry \"generation_id\"", Err: fmt.Errorf("%w: %v", vmcx.ErrFormat, err)}
+	})
+}
+
+type vmcxTree struct{ f *vmcx.File }
+
+func (t vmcxTree) root() string { return t.f.Roots()[0].Name }
+
+func (t vmcxTree) lookup(path string) []leaf {
+	var out []leaf
+	for _, k := range t.f.Lookup(path) {
+		out = append(out, vmcxLeaf{k})
+	}
+	return out
+}
+
+type vmcxLeaf struct{ k *vmcx.Key }
+
+func (l vmcxLeaf) str() (string, error)   { return l.k.String() }
+func (l vmcxLeaf) pos() (int, int64)      { return 0, l.k.Offset }
+func (l vmcxLeaf) integer() (int64, bool) { v, err := l.k.Int(); return v, err == nil }
+
+// ReadXML reads an XML configuration.
+func ReadXML(r io.Reader) (*Config, error) {
+	b, err := io.ReadAll(io.LimitReader(r, textlimit.MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > textlimit.MaxFileSize {
+		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a Hyper-V configuration", textlimit.MaxFileSize>>20)}
+	}
+	text, err := DecodeText(b)
+	if err != nil {
+		return nil, &genid.InputError{Err: err}
+	}
+	t, err := parseXML(text)
+	if err != nil {
+		return nil, err
+	}
+	return resolve(t, &Config{Format: "xml"}, func(l leaf, err error) error {
+		line, _ := l.pos()
+		return &genid.InputError{Line: line, Key: "generation_id", Err: err}
+	})
+}
+
+// DecodeText turns the bytes of an XML file into UTF-8 by its byte order
+// mark: UTF-16LE, UTF-16BE or UTF-8; without one, UTF-16LE if it starts
+// with "<\x00", else the bytes as they are.
+func DecodeText(b []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		return decodeUTF16(b[2:], binary.LittleEndian)
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		return decodeUTF16(b[2:], binary.BigEndian)
+	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
+		return b[3:], nil
+	case len(b) >= 2 && b[0] == '<' && b[1] == 0:
+		return decodeUTF16(b, binary.LittleEndian)
+	}
+	return b, nil
+}
+
+func decodeUTF16(b []byte, order binary.ByteOrder) ([]byte, error) {
+	if len(b)%2 != 0 {
+		return nil, fmt.Errorf("UTF-16 text of an odd %d bytes (truncated?)", len(b))
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = order.Uint16(b[2*i:])
+	}
+	return []byte(string(utf16.Decode(u))), nil
+}
+
+// IsCheckpointPath reports whether a configuration's path lies under a
+// Snapshots directory, where Hyper-V keeps checkpoint configurations.
+func IsCheckpointPath(path string) bool {
+	dir := filepath.Dir(filepath.ToSlash(path))
+	for _, part := range strings.Split(strings.ReplaceAll(dir, `\`, "/"), "/") {
+		if strings.EqualFold(part, "Snapshots") {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadFile reads the configuration at name, XML or vmcx by content, and
+// flags checkpoint configurations by their path.
+func ReadFile(name string) (*Config, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	var head [4]byte
+	n, _ := f.ReadAt(head[:], 0)
+	var c *Config
+	if n == 4 && binary.LittleEndian.Uint32(head[:]) == 0x01282014 {
+		c, err = ReadVMCX(f, st.Size())
+	} else {
+		c, err = ReadXML(f)
+	}
+	if c != nil {
+		c.Checkpoint = IsCheckpointPath(name)
+	}
+	var ie *genid.InputError
+	if errors.As(err, &ie) && ie.File == "" {
+		ie.File = name
+	}
+	return c, err
+}
+
+func atoi(s string) (int64, bool) {
+	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return v, err == nil
+}
