@@ -1,0 +1,149 @@
+package vmcx_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
+	"github.com/genid-migrate/genid-migrate/vmcx"
+)
+
+// FuzzNewFile checks, for any input: errors carry an offset or are I/O
+// errors; a file that opens has a tree whose every key is found again by
+// its own path, whose every value reads without panicking, and whose walk
+// from any key reaches a root.
+func FuzzNewFile(f *testing.F) {
+	// Small seeds: the fuzzer slows down badly on inputs of tens of KB, and
+	// a minimal container (five pages) exercises every structure.
+	minimal := vmcxbuild.Node("configuration", vmcxbuild.Node("global_settings", vmcxbuild.Node("devices", vmcxbuild.String("generation_id", idNew))))
+	for _, opt := range []vmcxbuild.Options{{}, {Sequence: [2]uint16{1, 2}}, {TrimLog: true}} {
+		if b, _, err := vmcxbuild.Build(minimal, opt); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<20 {
+			return
+		}
+		file, err := open(b)
+		if err != nil {
+			var fe *vmcx.FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error without an offset: %v", err)
+			}
+			if fe.Offset < 0 || fe.Offset > int64(len(b))+1<<41 {
+				t.Fatalf("offset %#x outside the file", fe.Offset)
+			}
+			return
+		}
+		for _, k := range file.Keys {
+			depth := 0
+			for p := k; p.Parent != nil; p = p.Parent {
+				if depth++; depth > 64 {
+					t.Fatal("walk to the root does not end")
+				}
+			}
+			if !contains(file.Lookup(k.Path()), k) {
+				t.Fatalf("key at %#x not found by its path %q", k.Offset, k.Path())
+			}
+			if k.Offset < 0 || k.Offset >= int64(len(b))+1<<20 {
+				t.Fatalf("key offset %#x outside the file", k.Offset)
+			}
+			_, _ = k.Value()
+		}
+	})
+}
+
+// TestOpenReadsLittle opens a 4 GiB sparse file whose first pages are a
+// real configuration and checks that little is allocated: the container's
+// structures only, not the rest of the file. (Timing is in
+// BenchmarkOpenSparse4GiB.)
+func TestOpenReadsLittle(t *testing.T) {
+	name := sparse(t)
+	allocs := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			f, err := vmcx.Open(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+	})
+	if per := allocs.AllocedBytesPerOp(); per > 10<<20 {
+		t.Errorf("opening a 4 GiB file allocates %d bytes, want under 10 MB", per)
+	}
+}
+
+// sparse writes a 4 GiB sparse file starting with a real sample (or a
+// synthetic configuration when the samples are absent outside CI).
+func sparse(t testing.TB) string {
+	t.Helper()
+	var head []byte
+	if os.Getenv("CI") == "true" {
+		b, err := os.ReadFile(filepath.Join(sharedSamples(t), "dissect-test.vmcx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		head = b
+	} else if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "samples", "hyperv", "dissect-test.vmcx")); err == nil {
+		head = b
+	} else {
+		head, _, _ = vmcxbuild.Build(vm(idNew), vmcxbuild.Options{})
+	}
+	name := filepath.Join(t.TempDir(), "big.vmrs")
+	if err := os.WriteFile(name, head, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(name, 4<<30); err != nil {
+		t.Skipf("cannot make a 4 GiB sparse file here: %v", err)
+	}
+	return name
+}
+
+// BenchmarkOpenSparse4GiB and BenchmarkOpenSmall compare opening a 4 GiB
+// file with opening the same configuration on its own: they should cost
+// the same (go test -bench Open -benchmem ./vmcx).
+func BenchmarkOpenSparse4GiB(b *testing.B) {
+	name := sparse(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f, err := vmcx.Open(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
+}
+
+func BenchmarkOpenSmall(b *testing.B) {
+	head, _, _ := vmcxbuild.Build(vm(idNew), vmcxbuild.Options{})
+	if s, err := os.ReadFile(filepath.Join("..", "..", "shared", "samples", "hyperv", "dissect-test.vmcx")); err == nil {
+		head = s
+	}
+	name := filepath.Join(b.TempDir(), "small.vmcx")
+	os.WriteFile(name, head, 0o644)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f, err := vmcx.Open(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
+}
+
+func BenchmarkNewFileInMemory(b *testing.B) {
+	head, _, _ := vmcxbuild.Build(vm(idNew), vmcxbuild.Options{})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := vmcx.NewFile(bytes.NewReader(head), int64(len(head))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
