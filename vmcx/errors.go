@@ -7,10 +7,10 @@ import (
 
 // Sentinel errors, tested with errors.Is.
 var (
-	ErrFormat      = errors.New("corrupt")                   // the bytes break the format
-	ErrChecksum    = errors.New("checksum mismatch")         // a CRC-32 does not match
+	ErrFormat      = errors.New("corrupt")                    // the bytes break the format
+	ErrChecksum    = errors.New("checksum mismatch")          // a CRC-32 does not match
 	ErrVersion     = errors.New("unsupported format version") // a header's version is not 0x400
-	ErrUnsupported = errors.New("unsupported")               // well formed, but not read by this package
+	ErrUnsupported = errors.New("unsupported")                // well formed, but not read by this package
 )
 
 // A FormatError reports a problem at a byte offset of the file.
