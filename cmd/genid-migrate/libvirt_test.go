@@ -202,7 +202,7 @@ func hostable(doc []byte) []byte {
 func TestRewriteCorpusThroughLibvirt(t *testing.T) {
 	e := newEmbed(t)
 	files, _ := filepath.Glob("../../fixtures/libvirt/*.xml")
-	more, _ := filepath.Glob("../../fixtures/no-id/*.xml")
+	more, _ := filepath.Glob("../../fixtures/negative/no-id/*.xml")
 	files = append(files, more...)
 	vectors := loadVectors(t).Vectors
 	for i, f := range files {

@@ -48,10 +48,12 @@ func TestDetect(t *testing.T) {
 }
 
 func TestReadFileFixtures(t *testing.T) {
-	files, err := filepath.Glob("../../fixtures/*/*")
+	files, err := filepath.Glob("../../fixtures/*/*.*")
 	if err != nil {
 		t.Fatal(err)
 	}
+	noID, _ := filepath.Glob("../../fixtures/negative/no-id/*")
+	files = append(files, noID...)
 	found := 0
 	for _, f := range files {
 		if filepath.Base(f) == "README.md" {
@@ -78,8 +80,9 @@ func TestReadFileFixtures(t *testing.T) {
 // FuzzRead checks that whatever a file holds, reading it returns a result
 // or one of the typed errors the CLI maps to an exit code.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob("../../fixtures/*/*")
-	for _, name := range files {
+	files, _ := filepath.Glob("../../fixtures/*/*.*")
+	more, _ := filepath.Glob("../../fixtures/negative/*/*")
+	for _, name := range append(files, more...) {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
 		}

@@ -67,7 +67,7 @@ func TestFixtures(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"virt-install.xml", "hand-written.xml", "genid-auto.xml"} {
-		d, err := ReadFile("../../fixtures/no-id/" + f)
+		d, err := ReadFile("../../fixtures/negative/no-id/" + f)
 		if !errors.Is(err, genid.ErrNotFound) || d == nil || d.Name == "" {
 			t.Errorf("%s: %+v, %v; want ErrNotFound with the domain", f, d, err)
 		}

@@ -15,7 +15,7 @@ import (
 // into a qemu or kvm domain reads back the same ID.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("../../fixtures/libvirt/*.xml")
-	more, _ := filepath.Glob("../../fixtures/no-id/*.xml")
+	more, _ := filepath.Glob("../../fixtures/negative/no-id/*.xml")
 	for _, name := range append(files, more...) {
 		b, err := os.ReadFile(name)
 		if err != nil {

@@ -23,7 +23,7 @@ func TestReadFixture(t *testing.T) {
 	if len(c.Snapshots) != 1 || c.Snapshots[0].Name != "before-upgrade" || c.Snapshots[0].ID.GUID() != "7f2c11d0-3a9b-4c55-8e21-6d0f93ab4c17" || c.Snapshots[0].Line != 38 {
 		t.Errorf("snapshots = %+v", c.Snapshots)
 	}
-	c, err = ReadFile("../../fixtures/no-id/104.conf")
+	c, err = ReadFile("../../fixtures/negative/no-id/104.conf")
 	if !errors.Is(err, genid.ErrNotFound) || c.State != Disabled || c.Name != "web-01" {
 		t.Errorf("104.conf: %+v, %v; want disabled, ErrNotFound", c, err)
 	}

@@ -197,7 +197,7 @@ func TestFixtures(t *testing.T) {
 	}{
 		{"../../fixtures/vmware/win2019-dc01.vmx", seedGUID, nil},
 		{"../../fixtures/vmware/app-server-workstation.vmx", "8312995e-57b8-f814-4013-c1ba795f05ba", nil},
-		{"../../fixtures/no-id/legacy-no-genid.vmx", "", genid.ErrNotFound},
+		{"../../fixtures/negative/no-id/legacy-no-genid.vmx", "", genid.ErrNotFound},
 	}
 	for _, tc := range tests {
 		c, err := ReadFile(tc.file)

@@ -15,7 +15,7 @@ import (
 // corpus returns the bundled domain XMLs.
 func corpus(t testing.TB) map[string][]byte {
 	files, _ := filepath.Glob("../../fixtures/libvirt/*.xml")
-	more, _ := filepath.Glob("../../fixtures/no-id/*.xml")
+	more, _ := filepath.Glob("../../fixtures/negative/no-id/*.xml")
 	out := map[string][]byte{}
 	for _, f := range append(files, more...) {
 		b, err := os.ReadFile(f)
