@@ -154,7 +154,10 @@ func ReadVMCX(r io.ReaderAt, size int64) (*Config, error) {
 // FromContainer reads the ID and context from an opened container.
 func FromContainer(f *vmcx.File) (*Config, error) {
 	roots := f.Roots()
-	if len(roots) != 1 {
+	if len(roots) == 0 {
+		return &Config{Format: "vmcx", Kind: KindRuntimeState, Subtype: -1, Container: f}, fmt.Errorf("%w: the Hyper-V container holds no keys at all", genid.ErrNotFound)
+	}
+	if len(roots) > 1 {
 		return nil, &vmcx.FormatError{Offset: roots[1].Offset, What: "key tree", Err: fmt.Errorf("%w: %d root keys, a configuration has one", vmcx.ErrFormat, len(roots))}
 	}
 	c := &Config{Format: "vmcx", Container: f}
@@ -240,8 +243,8 @@ func decodeUTF16(b []byte, order binary.ByteOrder) ([]byte, error) {
 // IsCheckpointPath reports whether a configuration's path lies under a
 // Snapshots directory, where Hyper-V keeps checkpoint configurations.
 func IsCheckpointPath(path string) bool {
-	dir := filepath.Dir(filepath.ToSlash(path))
-	for _, part := range strings.Split(strings.ReplaceAll(dir, `\`, "/"), "/") {
+	parts := strings.Split(strings.ReplaceAll(filepath.ToSlash(path), `\`, "/"), "/")
+	for _, part := range parts[:len(parts)-1] { // the directories, not the file
 		if strings.EqualFold(part, "Snapshots") {
 			return true
 		}

@@ -1,0 +1,72 @@
+package hyperv
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
+	"github.com/genid-migrate/genid-migrate/vmcx"
+)
+
+// FuzzReadXML checks that errors are typed and positioned, and that an ID
+// read from any input is read again from a fresh configuration holding its
+// Hyper-V spelling, in UTF-16 as Hyper-V writes it.
+func FuzzReadXML(f *testing.F) {
+	small := vmcxbuild.Node("configuration", vmcxbuild.Node("global_settings", vmcxbuild.Node("devices", vmcxbuild.String("generation_id", seedHyperV))))
+	f.Add([]byte(vmcxbuild.XML(small)))
+	f.Add(vmcxbuild.UTF16LE(vmcxbuild.XML(small)))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > 1<<20 {
+			return
+		}
+		c, err := ReadXML(bytes.NewReader(in))
+		var ie *genid.InputError
+		switch {
+		case err == nil:
+		case errors.Is(err, genid.ErrNotFound), errors.As(err, &ie):
+			return
+		default:
+			t.Fatalf("untyped error %T: %v", err, err)
+		}
+		again := vmcxbuild.Node("configuration", vmcxbuild.Node("global_settings", vmcxbuild.Node("devices", vmcxbuild.String("generation_id", c.ID.HyperV()))))
+		c2, err := ReadXML(bytes.NewReader(vmcxbuild.UTF16LE(vmcxbuild.XML(again))))
+		if err != nil || c2.ID != c.ID {
+			t.Fatalf("ID %s does not survive: %v", c.ID.HyperV(), err)
+		}
+	})
+}
+
+// FuzzReadVMCX checks that errors carry an offset and that an ID read from
+// any input is read again from a fresh container holding it.
+func FuzzReadVMCX(f *testing.F) {
+	small := vmcxbuild.Node("configuration", vmcxbuild.Node("properties", vmcxbuild.String("global_id", vmID)),
+		vmcxbuild.Node("global_settings", vmcxbuild.Node("devices", vmcxbuild.String("generation_id", seedHyperV))))
+	if b, _, err := vmcxbuild.Build(small, vmcxbuild.Options{}); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > 1<<20 {
+			return
+		}
+		c, err := ReadVMCX(bytes.NewReader(in), int64(len(in)))
+		var fe *vmcx.FormatError
+		switch {
+		case err == nil:
+		case errors.Is(err, genid.ErrNotFound), errors.As(err, &fe):
+			return
+		default:
+			t.Fatalf("error without an offset %T: %v", err, err)
+		}
+		root := vmcxbuild.Node("configuration", vmcxbuild.Node("global_settings", vmcxbuild.Node("devices", vmcxbuild.String("generation_id", c.Text))))
+		b, _, err := vmcxbuild.Build(root, vmcxbuild.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := ReadVMCX(bytes.NewReader(b), int64(len(b)))
+		if err != nil || c2.ID != c.ID {
+			t.Fatalf("ID %s does not survive: %v", c.ID.HyperV(), err)
+		}
+	})
+}
