@@ -281,7 +281,7 @@ func TestCheckpointPath(t *testing.T) {
 		"export/dc01/Snapshots/9C0E2B71.vmcx":        true,
 		`D:\export\dc01\snapshots\9C0E2B71.vmcx`:     true,
 		"export/dc01/Virtual Machines/6D5A1F43.vmcx": false,
-		"Snapshots.vmcx":                             false,
+		"Snapshots.vmcx": false,
 	} {
 		if got := IsCheckpointPath(p); got != want {
 			t.Errorf("IsCheckpointPath(%q) = %v", p, got)
