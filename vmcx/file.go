@@ -65,11 +65,10 @@ func (h Header) Copy() string {
 
 // A Journal describes the replay log.
 type Journal struct {
-	Offset     int64 // of the log header
-	Live       int   // entries still to replay (num_entries)
-	Max        int   // capacity of the entry array
-	Replayed   int   // live entries applied in memory
-	StaleFound int   // entries after the live ones, ignored
+	Offset   int64 `json:"offset"`   // of the log header
+	Live     int   `json:"live"`     // entries still to replay (num_entries)
+	Max      int   `json:"max"`      // capacity of the entry array
+	Replayed int   `json:"replayed"` // live entries applied in memory
 }
 
 // An Object is an allocated slot of the object table.
@@ -82,10 +81,10 @@ type Object struct {
 
 // A Table is a key table.
 type Table struct {
-	Index    uint16
-	Sequence uint16
-	Offset   int64
-	Size     int64
+	Index    uint16 `json:"index"`
+	Sequence uint16 `json:"sequence"`
+	Offset   int64  `json:"offset"`
+	Size     int64  `json:"size"`
 }
 
 // A File is an opened container.

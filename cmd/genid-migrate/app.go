@@ -80,9 +80,9 @@ RID pool. VMware, Hyper-V, libvirt, QEMU and Proxmox each spell it differently, 
 converters get the byte order wrong. genid-migrate reads it from any of them and writes
 it so the guest sees exactly the same bytes.
 
-Inputs are detected by content: VMware .vmx, Proxmox qemu-server .conf, a QEMU command
-line (as in /proc/PID/cmdline, one argument per line, or a shell line). "-" reads
-standard input. Literal values: --vmx GENID:GENIDX, --guid UUID, --windows LOW:HIGH,
+Inputs are detected by content: VMware .vmx, Hyper-V .vmcx and XML, libvirt domain XML,
+Proxmox qemu-server .conf, a QEMU command line (as in /proc/PID/cmdline, one argument per
+line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GENIDX, --guid UUID, --windows LOW:HIGH,
 --hyperv HEX32, --bytes HEX32 (guest memory order), --xen A:B.
 
 ` + exitTable,
@@ -106,6 +106,7 @@ standard input. Literal values: --vmx GENID:GENIDX, --guid UUID, --windows LOW:H
 			showCommand(jsonErrors),
 			convertCommand(jsonErrors),
 			rewriteCommand(jsonErrors),
+			inspectCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {

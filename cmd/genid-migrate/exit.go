@@ -6,6 +6,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/source"
+	"github.com/genid-migrate/genid-migrate/vmcx"
 )
 
 // Exit codes: the one table, shown in --help and the README.
@@ -46,6 +47,7 @@ func exitCode(err error) int {
 		ie *genid.InputError
 		pe *genid.ParseError
 		un *source.UnsupportedError
+		ve *vmcx.FormatError
 	)
 	switch {
 	case err == nil:
@@ -56,7 +58,8 @@ func exitCode(err error) int {
 		return exitFindings
 	case errors.Is(err, genid.ErrNotFound):
 		return exitNoID
-	case errors.As(err, &ie), errors.As(err, &pe), errors.As(err, &un):
+	case errors.As(err, &ie), errors.As(err, &pe), errors.As(err, &un), errors.As(err, &ve),
+		errors.Is(err, vmcx.ErrVersion), errors.Is(err, vmcx.ErrUnsupported), errors.Is(err, vmcx.ErrChecksum), errors.Is(err, vmcx.ErrFormat):
 		return exitMalformed
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return exitOtherError

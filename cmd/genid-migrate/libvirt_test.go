@@ -223,7 +223,7 @@ func TestRewriteCorpusThroughLibvirt(t *testing.T) {
 			}
 			continue
 		}
-		out, err := exec.Command(binary(t), args...).Output()
+		out, err := exec.Command(realBinary(t), args...).Output()
 		if err != nil {
 			t.Errorf("%s: rewrite: %v", name, err)
 			continue
@@ -273,7 +273,7 @@ func TestRewriteRandomThroughLibvirt(t *testing.T) {
 		g, x := fmt.Sprint(int64(rng.Uint64())), fmt.Sprint(int64(rng.Uint64()))
 		vmx := filepath.Join(dir, "src.vmx")
 		os.WriteFile(vmx, []byte("vm.genid = \""+g+"\"\nvm.genidX = \""+x+"\"\n"), 0o644)
-		out, err := exec.Command(binary(t), "rewrite", "--from", vmx, domPath).Output()
+		out, err := exec.Command(realBinary(t), "rewrite", "--from", vmx, domPath).Output()
 		if err != nil {
 			t.Fatalf("rewrite: %v", err)
 		}

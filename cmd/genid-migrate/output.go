@@ -35,6 +35,7 @@ type record struct {
 	Where         string            `json:"where,omitempty"`
 	VM            map[string]string `json:"vm,omitempty"`
 	Snapshots     []snapshotRecord  `json:"snapshots,omitempty"`
+	Checkpoint    bool              `json:"checkpoint,omitempty"`
 	Warnings      []string          `json:"warnings,omitempty"`
 }
 
@@ -75,6 +76,7 @@ func newRecord(r *source.Result) record {
 		Proxmox:       proxmox.Line(id),
 		LibvirtVMware: id.LibvirtVMware(),
 		Where:         r.Where,
+		Checkpoint:    r.Checkpoint,
 		Warnings:      r.Warnings,
 	}
 	if len(r.VM) > 0 {
@@ -99,6 +101,8 @@ var formatNames = map[source.Format]string{
 	source.Proxmox:    "Proxmox VE qemu-server config",
 	source.QEMU:       "QEMU command line",
 	source.LibvirtXML: "libvirt domain XML",
+	source.HyperVXML:  "Hyper-V XML configuration",
+	source.HyperVVMCX: "Hyper-V .vmcx configuration",
 	source.GUID:       "GUID (QEMU/libvirt/Proxmox convention)",
 	source.Windows:    "Windows low:high (VMGENID.EXE)",
 	source.HyperV:     "Hyper-V generation_id",

@@ -20,8 +20,8 @@ var (
 	buildErr  error
 )
 
-// binary builds the real command once per test run.
-func binary(t *testing.T) string {
+// realBinary builds the real command once per test run.
+func realBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "genid-migrate-bin")
@@ -45,7 +45,7 @@ func binary(t *testing.T) string {
 // prints (one object is wrapped).
 func showJSON(t *testing.T, args ...string) []map[string]any {
 	t.Helper()
-	cmd := exec.Command(binary(t), append([]string{"show", "--json"}, args...)...)
+	cmd := exec.Command(realBinary(t), append([]string{"show", "--json"}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

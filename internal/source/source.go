@@ -14,6 +14,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/readers/hyperv"
 	"github.com/genid-migrate/genid-migrate/readers/libvirt"
 	"github.com/genid-migrate/genid-migrate/readers/proxmox"
 	"github.com/genid-migrate/genid-migrate/readers/qemu"
@@ -84,6 +85,7 @@ type Result struct {
 	VM         []Field    // the VM's identity, in display order
 	Snapshots  []Snapshot // IDs in snapshot sections, reported apart
 	Warnings   []string   // worth telling the user; not errors
+	Checkpoint bool       // a Hyper-V checkpoint's configuration
 }
 
 // A Field is one named value of a VM's identity.
@@ -109,7 +111,10 @@ const sniffSize = 8 << 10
 // stdin), detecting its format unless force names one.
 func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 	name := path
-	var r io.ReadSeeker
+	var r interface {
+		io.ReadSeeker
+		io.ReaderAt
+	}
 	if path == "-" {
 		name = "<stdin>"
 		data, err := io.ReadAll(io.LimitReader(stdin, textlimit.MaxFileSize+1))
@@ -141,9 +146,19 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 	if format == Unrecognized {
 		format = Detect(head)
 	}
-	res, err := read(format, name, r, head)
+	size, err := r.Seek(0, io.SeekEnd)
+	if err == nil {
+		_, err = r.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	res, err := read(format, name, r, size, head)
 	if res != nil {
 		res.Input = path
+		if format == HyperVXML || format == HyperVVMCX {
+			checkpoint(res, path)
+		}
 	}
 	var ie *genid.InputError
 	if errors.As(err, &ie) && ie.File == "" {
@@ -155,7 +170,10 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 }
 
 // read dispatches to the reader for format.
-func read(format Format, name string, r io.Reader, head []byte) (*Result, error) {
+func read(format Format, name string, r interface {
+	io.Reader
+	io.ReaderAt
+}, size int64, head []byte) (*Result, error) {
 	switch format {
 	case VMX:
 		c, err := vmware.Read(r)
@@ -169,8 +187,12 @@ func read(format Format, name string, r io.Reader, head []byte) (*Result, error)
 	case LibvirtXML:
 		d, err := libvirt.Read(r)
 		return fromLibvirt(d), err
-	case HyperVXML, HyperVVMCX:
-		return nil, &UnsupportedError{Input: name, Reason: "Hyper-V configurations are not read by this version"}
+	case HyperVXML:
+		c, err := hyperv.ReadXML(r)
+		return fromHyperV(c, HyperVXML), err
+	case HyperVVMCX:
+		c, err := hyperv.ReadVMCX(r, size)
+		return fromHyperV(c, HyperVVMCX), err
 	}
 	return nil, &UnsupportedError{Input: name, Reason: "format not recognised (" + describe(head) + "); name it with --from " + strings.Join(FormatNames, "|")}
 }
@@ -213,6 +235,46 @@ func fromLibvirt(d *libvirt.Domain) *Result {
 		r.Warnings = append(r.Warnings, "this <genid> was written by libvirt's VMX/ESX driver; on QEMU/KVM the domain needs the guid shown above (genid-migrate rewrite does it)")
 	}
 	return r
+}
+
+func fromHyperV(c *hyperv.Config, format Format) *Result {
+	if c == nil {
+		return nil
+	}
+	r := &Result{Format: format, Convention: ConvHyperV, ID: c.ID}
+	switch {
+	case c.Line > 0:
+		r.Where = fmt.Sprintf("line %d", c.Line)
+	case c.Offset > 0:
+		r.Where = fmt.Sprintf("offset %#x", c.Offset)
+	}
+	version := ""
+	if c.Version > 0 {
+		version = fmt.Sprintf("%d.%d (%d)", c.Version>>8, c.Version&0xff, c.Version)
+	}
+	r.VM = fields(
+		Field{"name", "name", c.Name},
+		Field{"global_id", "global_id", c.GlobalID},
+		Field{"version", "version", version},
+		Field{"generation", "generation", c.Generation()},
+	)
+	if f := c.Container; f != nil {
+		if f.Header.Offset != 0 && f.Headers[0].Err != nil {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("file header A is not valid (%v); copy B was used", f.Headers[0].Err))
+		}
+		if f.Journal.Replayed > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("Hyper-V left %d pending journal entries; they were replayed in memory (the file was not changed)", f.Journal.Replayed))
+		}
+	}
+	return r
+}
+
+// checkpoint flags a Hyper-V configuration kept under Snapshots/.
+func checkpoint(r *Result, path string) {
+	if hyperv.IsCheckpointPath(path) {
+		r.Checkpoint = true
+		r.Warnings = append(r.Warnings, "this is a checkpoint's configuration (under Snapshots/): the VM's current ID is in its configuration under Virtual Machines/")
+	}
 }
 
 func fromProxmox(c *proxmox.Config, name string) *Result {

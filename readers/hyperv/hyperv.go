@@ -99,12 +99,12 @@ func resolve(t tree, c *Config, at func(l leaf, err error) error) (*Config, erro
 		return c, fmt.Errorf("%w: this is the Hyper-V host's VM registry (data.vmcx), which lists VM configurations but holds no generation ID; read the VM's own .vmcx", genid.ErrNotFound)
 	case t.root() != "configuration":
 		c.Kind = KindRuntimeState
-		return c, fmt.Errorf("%w: a Hyper-V container whose root is %q, not a VM configuration", genid.ErrNotFound, t.root())
+		return c, fmt.Errorf("%w: a Hyper-V file whose root is %q, not a VM configuration", genid.ErrNotFound, t.root())
 	}
 	matches := t.lookup(GenerationIDPath)
 	if len(matches) == 0 && c.GlobalID == "" {
 		c.Kind = KindRuntimeState
-		return c, fmt.Errorf("%w: a Hyper-V container without a VM configuration (no properties/global_id), such as a runtime-state .vmrs; read the VM's .vmcx", genid.ErrNotFound)
+		return c, fmt.Errorf("%w: a Hyper-V file without a VM configuration (no properties/global_id), such as a runtime-state .vmrs; read the VM's .vmcx", genid.ErrNotFound)
 	}
 	c.Kind = KindVM
 	switch len(matches) {

@@ -145,3 +145,43 @@ func errMsg(err error) string {
 	}
 	return err.Error()
 }
+
+// An Entry is one element of an XML configuration, for listing.
+type Entry struct {
+	Path  string // key names from the root, joined with "/"
+	Type  string // the type attribute; "node" for elements without one
+	Value string // the text, white space trimmed; "" for nodes
+	Line  int
+}
+
+// WalkXML lists every element of an XML configuration in document order.
+func WalkXML(r io.Reader) ([]Entry, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 64<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	text, err := DecodeText(b)
+	if err != nil {
+		return nil, &genid.InputError{Err: err}
+	}
+	t, err := parseXML(text)
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	var walk func(n *xmlNode, prefix string)
+	walk = func(n *xmlNode, prefix string) {
+		e := Entry{Path: strings.TrimPrefix(prefix+"/"+n.name, "/"), Type: n.typ, Line: n.line}
+		if e.Type == "" {
+			e.Type = "node"
+		} else {
+			e.Value = strings.TrimSpace(n.text.String())
+		}
+		out = append(out, e)
+		for _, c := range n.children {
+			walk(c, e.Path)
+		}
+	}
+	walk(t.top, "")
+	return out, nil
+}
