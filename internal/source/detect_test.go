@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/vmcx"
 )
 
 func TestDetect(t *testing.T) {
@@ -95,13 +96,14 @@ func FuzzRead(f *testing.F) {
 		var (
 			ie *genid.InputError
 			ue *UnsupportedError
+			ve *vmcx.FormatError
 		)
 		switch {
 		case err == nil:
 			if r == nil || r.ID.IsZero() {
 				t.Fatal("success without an ID")
 			}
-		case errors.Is(err, genid.ErrNotFound), errors.As(err, &ie), errors.As(err, &ue):
+		case errors.Is(err, genid.ErrNotFound), errors.As(err, &ie), errors.As(err, &ue), errors.As(err, &ve):
 		default:
 			t.Fatalf("untyped error %T: %v", err, err)
 		}
