@@ -5,9 +5,11 @@
 //
 // The file is a list of `key: value` lines; lines starting with # are the
 // VM's description. `[name]` starts a snapshot section ([PENDING] holds
-// changes not yet applied, [special:…] other data); only the lines before
-// the first section describe the VM as it runs. Lines that are not `key:
-// value` are skipped, as Proxmox skips them with a warning.
+// changes not yet applied, [special:cloudinit] other data); only the lines
+// before the first section describe the VM as it runs. Keys and headers
+// start at column 0 and names follow Proxmox's patterns (parse_vm_config in
+// PVE::QemuServer); other lines are skipped, as Proxmox skips them with a
+// warning.
 //
 // The vmgenid option is a GUID that Proxmox passes to QEMU unchanged
 // (`-device vmgenid,guid=<value>`), so it is read in the QEMU convention
@@ -62,9 +64,11 @@ type Config struct {
 	Snapshots  []Section // snapshot sections and [PENDING], in file order
 }
 
+// The line shapes of PVE::QemuServer's parse_vm_config: keys and section
+// headers start at column 0; anything else is skipped, as Proxmox skips it.
 var (
 	keyLine    = regexp.MustCompile(`^([a-z][a-z_]*\d*):\s*(.*?)\s*$`)
-	headerLine = regexp.MustCompile(`^\[([^\]]+)\]\s*$`)
+	headerLine = regexp.MustCompile(`(?i)^\[(PENDING|special:cloudinit|[a-z][a-z0-9_\-]+)\]\s*$`)
 )
 
 // Read parses a qemu-server configuration and returns the vmgenid of the
@@ -76,8 +80,8 @@ func Read(r io.Reader) (*Config, error) {
 	cur := &c.Section
 	seen := map[string]int{} // vmgenid line per section, for duplicates
 	err := textlimit.Lines(r, func(line int, text []byte) error {
-		s := strings.TrimSpace(string(text))
-		if s == "" || s[0] == '#' {
+		s := strings.TrimRight(string(text), " \t")
+		if strings.TrimSpace(s) == "" || s[0] == '#' {
 			return nil
 		}
 		if m := headerLine.FindStringSubmatch(s); m != nil {
