@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"internal/vmcxbuild":  {},
 	"writers/libvirt":     {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
 	"writers/":            {"genid"},
+	"internal/diagnose":   {"genid"},
 	"internal/source":     {"genid", "vmcx", "internal/textlimit", "readers/", "writers/"},
 	"cmd/genid-migrate":   {"genid", "vmcx", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},
 }

@@ -107,6 +107,7 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 			convertCommand(jsonErrors),
 			rewriteCommand(jsonErrors),
 			inspectCommand(jsonErrors),
+			verifyCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -29,6 +31,7 @@ var literalFlags = []struct {
 // inputFlags are the flags every reading command takes.
 func inputFlags() []cli.Flag {
 	flags := []cli.Flag{
+		&cli.StringFlag{Name: "qmp", Usage: "read what a running QEMU guest sees through its QMP `SOCKET` (unix path or 127.0.0.1:PORT)"},
 		&cli.StringFlag{Name: "from", Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(source.FormatNames, ", ")},
 	}
 	for _, l := range literalFlags {
@@ -51,6 +54,9 @@ func collectInputs(c *cli.Context) ([]input, source.Format, error) {
 			ins = append(ins, input{format: l.format, value: c.String(l.name)})
 		}
 	}
+	if c.IsSet("qmp") {
+		ins = append(ins, input{format: source.QMPLive, value: c.String("qmp")})
+	}
 	stdin := 0
 	for _, p := range c.Args().Slice() {
 		if p == "-" {
@@ -72,13 +78,17 @@ func collectInputs(c *cli.Context) ([]input, source.Format, error) {
 		force = f
 	}
 	if len(ins) == 0 {
-		return nil, "", &usageError{"no input: give a file, - for standard input, or a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen"}
+		return nil, "", &usageError{"no input: give a file, - for standard input, a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen, or --qmp SOCKET"}
 	}
 	return ins, force, nil
 }
 
 // readInput reads one input.
 func readInput(c *cli.Context, in input, force source.Format) (*source.Result, error) {
+	if in.format == source.QMPLive {
+		r, _, err := source.ReadQMP(context.Background(), in.value, 30*time.Second)
+		return r, err
+	}
 	if in.format != "" {
 		return source.Literal(in.format, in.value)
 	}

@@ -103,6 +103,7 @@ var formatNames = map[source.Format]string{
 	source.LibvirtXML: "libvirt domain XML",
 	source.HyperVXML:  "Hyper-V XML configuration",
 	source.HyperVVMCX: "Hyper-V .vmcx configuration",
+	source.QMPLive:    "running QEMU guest (QMP)",
 	source.GUID:       "GUID (QEMU/libvirt/Proxmox convention)",
 	source.Windows:    "Windows low:high (VMGENID.EXE)",
 	source.HyperV:     "Hyper-V generation_id",

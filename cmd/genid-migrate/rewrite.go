@@ -34,7 +34,7 @@ func rewriteCommand(jsonErrors *bool) *cli.Command {
 		&cli.BoolFlag{Name: "force", Usage: "replace a different existing ID, or edit a type='vmware' domain"},
 		&cli.BoolFlag{Name: "json", Usage: "print a JSON summary instead of the XML"},
 	}
-	for _, f := range inputFlags()[1:] { // the literal values; --from means SOURCE here
+	for _, f := range inputFlags()[2:] { // the literal values; --from means SOURCE here
 		flags = append(flags, f)
 	}
 	return &cli.Command{

@@ -1,0 +1,46 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/genid-migrate/genid-migrate/readers/qmp"
+)
+
+// QMPLive is the format of an ID read from a running QEMU.
+const QMPLive Format = "qmp"
+
+// ReadQMP reads what a running QEMU guest sees through its QMP socket,
+// waiting up to wait for the guest firmware to publish it.
+func ReadQMP(ctx context.Context, addr string, wait time.Duration) (*Result, *qmp.Reading, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait+10*time.Second)
+	defer cancel()
+	c, err := qmp.Dial(ctx, addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("QMP %s: %w", addr, err)
+	}
+	defer c.Close()
+	deadline := time.Now().Add(wait)
+	for {
+		r, err := qmp.Probe(ctx, c)
+		if err == nil {
+			res := &Result{Input: addr, Format: QMPLive, Convention: ConvGuestBytes, ID: r.Guest,
+				Where: fmt.Sprintf("guest-physical %#x (%s firmware), QEMU %s", r.Address, r.Firmware, r.QEMU)}
+			res.VM = fields(Field{"host_guid", "QMP guid", r.HostGUID})
+			if !r.Consistent {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("the guest's bytes differ from the host's view (query-vm-generation-id %s): the guest sees what is shown above", r.HostGUID))
+			}
+			return res, r, nil
+		}
+		if !errors.Is(err, qmp.ErrNotReady) || time.Now().After(deadline) {
+			return nil, r, fmt.Errorf("QMP %s: %w", addr, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, r, fmt.Errorf("QMP %s: %w", addr, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,186 @@
+// Package guest reads generation-ID evidence pasted from inside a guest or
+// from QEMU, for comparison with a source configuration.
+//
+// Accepted, detected by content:
+//
+//   - VMGENID.EXE or getvmgenid output: "low:high" in hex without zero
+//     padding, bare or after a label ("VmCounterValue: low:high");
+//   - the 16 guest bytes as hexdump -C, xxd or plain hex (as the Linux
+//     /dev/mem recipe of docs/byte-order.md prints them);
+//   - QMP query-vm-generation-id JSON, {"return":{"guid":…}} or {"guid":…}:
+//     the host's view, in the QEMU convention;
+//   - Active Directory's msDS-GenerationId: 8 bytes, hex or LDIF base64
+//     ("msDS-GenerationId:: JSmjX9xXWHs="). It holds only the low half of
+//     the ID (G[0:8]), so a comparison can only be partial.
+package guest
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+)
+
+// Kind names the form of the evidence.
+type Kind string
+
+// Forms of evidence.
+const (
+	Windows    Kind = "windows"    // VMGENID.EXE / getvmgenid low:high
+	GuestBytes Kind = "bytes"      // the 16 bytes (hexdump, xxd, plain hex)
+	QMP        Kind = "qmp"        // query-vm-generation-id: the host's view
+	AD         Kind = "ad-partial" // msDS-GenerationId: the low 8 bytes only
+)
+
+// Evidence is what a guest (or QEMU) showed.
+type Evidence struct {
+	Kind    Kind
+	ID      genid.ID // for AD, only the first 8 bytes are meaningful
+	Partial bool     // only ID[0:8] is known
+}
+
+// MaxSize is the largest text accepted.
+const MaxSize = 1 << 20
+
+var (
+	windowsRe = regexp.MustCompile(`(?i)(?:^|[\s:=])([0-9a-f]{1,16}):([0-9a-f]{1,16})\s*$`)
+	ldifRe    = regexp.MustCompile(`(?i)msDS-GenerationId::\s*([A-Za-z0-9+/=]+)`)
+	offsetRe  = regexp.MustCompile(`^[0-9a-fA-F]{4,16}:?\s`)
+)
+
+// Parse reads evidence from text.
+func Parse(text string) (*Evidence, error) {
+	if len(text) > MaxSize {
+		return nil, fmt.Errorf("guest evidence longer than %d bytes", MaxSize)
+	}
+	t := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
+	if t == "" {
+		return nil, errors.New("no guest evidence: the text is empty")
+	}
+	if strings.HasPrefix(t, "{") {
+		return parseQMP(t)
+	}
+	if m := ldifRe.FindStringSubmatch(t); m != nil {
+		b, err := base64.StdEncoding.DecodeString(m[1])
+		if err != nil || len(b) != 8 {
+			return nil, fmt.Errorf("msDS-GenerationId %q: want 8 bytes in base64", m[1])
+		}
+		return partial(b), nil
+	}
+	// VMGENID.EXE: the last line that ends in low:high.
+	lines := strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if m := windowsRe.FindStringSubmatch(strings.TrimSpace(lines[i])); m != nil && !strings.Contains(lines[i], "|") {
+			id, err := genid.ParseWindows(m[1] + ":" + m[2])
+			if err != nil {
+				return nil, err
+			}
+			return &Evidence{Kind: Windows, ID: id}, nil
+		}
+	}
+	b, err := hexBytes(lines)
+	if err != nil {
+		return nil, err
+	}
+	switch len(b) {
+	case 16:
+		return &Evidence{Kind: GuestBytes, ID: genid.ID(b)}, nil
+	case 8:
+		return partial(b), nil
+	}
+	return nil, fmt.Errorf("found %d bytes of hex; the guest's generation ID is 16 bytes (msDS-GenerationId 8)", len(b))
+}
+
+func partial(b []byte) *Evidence {
+	var id genid.ID
+	copy(id[:8], b)
+	return &Evidence{Kind: AD, ID: id, Partial: true}
+}
+
+func parseQMP(t string) (*Evidence, error) {
+	var v struct {
+		Return *struct {
+			GUID string `json:"guid"`
+		} `json:"return"`
+		GUID string `json:"guid"`
+	}
+	if err := json.Unmarshal([]byte(t), &v); err != nil {
+		return nil, fmt.Errorf("JSON evidence: %v", err)
+	}
+	g := v.GUID
+	if v.Return != nil {
+		g = v.Return.GUID
+	}
+	if g == "" {
+		return nil, errors.New(`JSON evidence has no "guid" (want query-vm-generation-id output)`)
+	}
+	id, err := genid.ParseGUID(g)
+	if err != nil {
+		return nil, err
+	}
+	return &Evidence{Kind: QMP, ID: id}, nil
+}
+
+// hexBytes collects hex bytes from hexdump -C, xxd or plain hex lines. A
+// line that starts with an offset contributes the hex groups after it (up
+// to xxd's ASCII column); a line of nothing but hex contributes all of it;
+// other lines (dd's "16 bytes copied", prompts) are skipped.
+func hexBytes(lines []string) ([]byte, error) {
+	var all []byte
+	dump := false // seen a line with an offset: other lines are not data
+	for _, l := range lines {
+		if i := strings.IndexByte(l, '|'); i >= 0 { // hexdump -C ASCII column
+			l = l[:i]
+		}
+		fields := strings.Fields(strings.ReplaceAll(l, ",", " "))
+		if len(fields) > 1 && strings.HasSuffix(fields[0], ":") && !isHex(strings.TrimSuffix(fields[0], ":")) {
+			fields = fields[1:] // a label such as "msDS-GenerationId:"
+		}
+		if len(fields) == 0 {
+			continue
+		}
+		if first := strings.TrimSuffix(fields[0], ":"); len(fields) > 1 && len(first) >= 4 && isHex(first) &&
+			(strings.HasSuffix(fields[0], ":") || len(first) >= 7) {
+			for _, f := range fields[1:] {
+				if len(f) > 8 || len(f)%2 != 0 || !isHex(f) {
+					break // xxd's ASCII column
+				}
+				b, _ := hex.DecodeString(f)
+				all = append(all, b...)
+			}
+			dump = true
+			continue
+		}
+		if dump {
+			continue // hexdump's closing offset line
+		}
+		var line []byte
+		ok := true
+		for _, f := range fields {
+			f = strings.TrimPrefix(strings.TrimPrefix(f, "0x"), "0X")
+			if len(f)%2 != 0 || !isHex(f) {
+				ok = false
+				break
+			}
+			b, _ := hex.DecodeString(f)
+			line = append(line, b...)
+		}
+		if ok {
+			all = append(all, line...)
+		}
+	}
+	if len(all) == 0 {
+		return nil, errors.New("no guest evidence found: want VMGENID.EXE output (low:high), the 16 bytes in hex (hexdump -C, xxd), query-vm-generation-id JSON or msDS-GenerationId")
+	}
+	return all, nil
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s + s[:len(s)%2])
+	return err == nil && s != ""
+}
