@@ -184,6 +184,9 @@ func rewrite(c *cli.Context) error {
 	if err := verifyEdit(doc, out, edit, src.ID); err != nil {
 		return fmt.Errorf("%s: the edited domain failed its check, nothing was written: %w", name, err)
 	}
+	if (dom.Type == "qemu" || dom.Type == "kvm") && !dom.ACPI {
+		fmt.Fprintf(c.App.ErrWriter, "%s: warning: the domain has no <acpi/> under <features>: libvirt then starts QEMU without ACPI and the guest sees no generation ID at all; add <features><acpi/></features>\n", appName)
+	}
 	sum.Action, sum.Line = "replace", edit.Line
 	if edit.Inserted {
 		sum.Action = "insert"

@@ -231,6 +231,9 @@ func fromLibvirt(d *libvirt.Domain) *Result {
 		Field{"uuid", "uuid", d.UUID},
 		Field{"domain_type", "type", d.Type},
 	)
+	if (d.Type == "qemu" || d.Type == "kvm") && !d.ACPI {
+		r.Warnings = append(r.Warnings, "the domain has no <acpi/> under <features>: libvirt then starts QEMU without ACPI and the guest sees no generation ID at all; add <features><acpi/></features>")
+	}
 	if d.Convention == libvirt.ConvVMware {
 		r.Warnings = append(r.Warnings, "this <genid> was written by libvirt's VMX/ESX driver; on QEMU/KVM the domain needs the guid shown above (genid-migrate rewrite does it)")
 	}

@@ -35,6 +35,8 @@ type Domain struct {
 	ID         genid.ID   // the ID the guest sees (zero if none)
 	Convention Convention // how ID was derived from the text
 
+	ACPI bool // <features><acpi/> is present: without it QEMU runs with no ACPI, so the guest sees no generation ID
+
 	GenID     *Element // the <genid> element, nil if absent
 	QEMUArgs  *Element // the <qemu:commandline> element holding a vmgenid device, nil if none
 	GenIDText string   // the text of <genid> as written, if present
@@ -86,7 +88,7 @@ func Parse(doc []byte) (*Domain, error) {
 	if len(children) != len(spans.Children) {
 		return nil, &genid.InputError{Line: spans.Root.Line, Err: errors.New("the document's structure could not be read consistently")}
 	}
-	d := &Domain{Type: root.SelectAttrValue("type", "")}
+	d := &Domain{Type: root.SelectAttrValue("type", ""), ACPI: root.FindElement("features/acpi") != nil}
 	var genids, cmdlines []int
 	for i, c := range children {
 		if c.Space != "" {
