@@ -79,3 +79,22 @@ func (e *InputError) Unwrap() error { return e.Err }
 // the tool does not read, such as a <genid> of a libvirt driver whose byte
 // order has not been established.
 var ErrUnsupported = errors.New("unsupported")
+
+// reason is a sentinel that reads like its parent and wraps it, so that
+// errors.Is finds both.
+type reason struct {
+	msg    string
+	parent error
+}
+
+func (r *reason) Error() string { return r.msg }
+func (r *reason) Unwrap() error { return r.parent }
+
+// ErrZero reports an ID that is all zeros, which every hypervisor treats as
+// none. It wraps [ErrNotFound].
+var ErrZero error = &reason{"no generation ID", ErrNotFound}
+
+// ErrGenerated reports a configuration that asks the hypervisor to
+// generate a fresh ID (libvirt's empty <genid/>, Proxmox's "vmgenid: 1",
+// QEMU's guid=auto). It wraps [ErrNotFound].
+var ErrGenerated error = &reason{"no generation ID", ErrNotFound}

@@ -96,14 +96,14 @@ func (info *Info) GenID() (genid.ID, *Device, error) {
 	}
 	d := info.Devices[0]
 	if !d.HasGUID || strings.EqualFold(d.GUID, "auto") {
-		return genid.ID{}, &d, fmt.Errorf("%w: the vmgenid device has no fixed guid, so QEMU generates a new ID at every start", genid.ErrNotFound)
+		return genid.ID{}, &d, fmt.Errorf("%w: the vmgenid device has no fixed guid, so QEMU generates a new ID at every start", genid.ErrGenerated)
 	}
 	id, err := genid.ParseGUID(d.GUID)
 	if err != nil {
 		return genid.ID{}, &d, &ArgError{Index: d.Index, Err: fmt.Errorf("guid=%q: QEMU accepts only a GUID in the form 8-4-4-4-12: %s", d.GUID, err.(*genid.ParseError).Reason)}
 	}
 	if id.IsZero() {
-		return id, &d, fmt.Errorf("%w: the vmgenid guid is all zeros, which guests read as no ID", genid.ErrNotFound)
+		return id, &d, fmt.Errorf("%w: the vmgenid guid is all zeros, which guests read as no ID", genid.ErrZero)
 	}
 	return id, &d, nil
 }

@@ -356,7 +356,7 @@ func Literal(format Format, value string) (*Result, error) {
 		return nil, fmt.Errorf("--%s: %w", format, err)
 	}
 	if id.IsZero() {
-		return nil, fmt.Errorf("--%s %s: %w: the value is all zeros, which every hypervisor treats as none", format, value, genid.ErrNotFound)
+		return nil, fmt.Errorf("--%s %s: %w: the value is all zeros, which every hypervisor treats as none", format, value, genid.ErrZero)
 	}
 	return &Result{Input: input, Format: format, Convention: conv, ID: id}, nil
 }

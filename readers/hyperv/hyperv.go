@@ -136,7 +136,7 @@ func resolve(t tree, c *Config, at func(l leaf, err error) error) (*Config, erro
 		return c, at(l, err)
 	}
 	if id.IsZero() {
-		return c, fmt.Errorf("%w: generation_id is all zeros", genid.ErrNotFound)
+		return c, fmt.Errorf("%w: generation_id is all zeros", genid.ErrZero)
 	}
 	c.ID = id
 	return c, nil

@@ -178,7 +178,7 @@ func Parse(doc []byte) (*Domain, error) {
 		return d, &genid.InputError{Line: d.GenID.Line, Key: "genid", Err: fmt.Errorf("%w: <genid> in a type='%s' domain: which bytes its guest sees is not established (qemu, kvm and vmware are)", genid.ErrUnsupported, d.Type)}
 	}
 	if d.GenID.Empty {
-		return d, fmt.Errorf("%w: <genid/> is empty, so libvirt generates a new ID when the domain is defined (line %d)", genid.ErrNotFound, d.GenID.Line)
+		return d, fmt.Errorf("%w: <genid/> is empty, so libvirt generates a new ID when the domain is defined (line %d)", genid.ErrGenerated, d.GenID.Line)
 	}
 	u, err := ParseUUID(d.GenIDText)
 	if err != nil {
@@ -190,7 +190,7 @@ func Parse(doc []byte) (*Domain, error) {
 		d.ID = genid.FromUUIDBytes(u)
 	}
 	if d.ID.IsZero() {
-		return d, fmt.Errorf("%w: <genid> is all zeros, which guests read as no ID (line %d)", genid.ErrNotFound, d.GenID.Line)
+		return d, fmt.Errorf("%w: <genid> is all zeros, which guests read as no ID (line %d)", genid.ErrZero, d.GenID.Line)
 	}
 	return d, nil
 }

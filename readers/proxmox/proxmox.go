@@ -131,12 +131,12 @@ func Read(r io.Reader) (*Config, error) {
 	case Absent:
 		return c, fmt.Errorf("%w: no vmgenid option (Proxmox generates one only when the VM is created through its API)", genid.ErrNotFound)
 	case Generate:
-		return c, fmt.Errorf("%w: vmgenid is 1, so Proxmox generates a new ID when the VM is created", genid.ErrNotFound)
+		return c, fmt.Errorf("%w: vmgenid is 1, so Proxmox generates a new ID when the VM is created", genid.ErrGenerated)
 	case Disabled:
 		return c, fmt.Errorf("%w: vmgenid is 0, the device is disabled", genid.ErrNotFound)
 	}
 	if c.ID.IsZero() {
-		return c, fmt.Errorf("%w: vmgenid is all zeros, which guests read as no ID", genid.ErrNotFound)
+		return c, fmt.Errorf("%w: vmgenid is all zeros, which guests read as no ID", genid.ErrZero)
 	}
 	return c, nil
 }

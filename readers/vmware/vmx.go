@@ -247,7 +247,7 @@ func FromFile(f *File) (*Config, error) {
 	case lines[0] == 0:
 		return c, &genid.InputError{Line: lines[1], Key: names[1], Err: fmt.Errorf("%w: vm.genidX is set but vm.genid is missing", genid.ErrIncomplete)}
 	case halves[0] == 0 && halves[1] == 0:
-		return c, fmt.Errorf("%w: vm.genid and vm.genidX are both 0, which VMware and libvirt treat as none", genid.ErrNotFound)
+		return c, fmt.Errorf("%w: vm.genid and vm.genidX are both 0, which VMware and libvirt treat as none", genid.ErrZero)
 	}
 	c.ID = genid.FromVMX(halves[0], halves[1])
 	return c, nil
