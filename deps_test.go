@@ -28,6 +28,9 @@ var allowed = map[string][]string{
 	"writers/libvirt":     {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
 	"writers/":            {"genid"},
 	"internal/diagnose":   {"genid"},
+	"tools/":              {"genid", "internal/"},
+	"internal/inventory":  {"genid", "internal/vmcxbuild"},
+	"internal/audit":      {"genid", "vmcx", "internal/source", "internal/diagnose", "internal/textlimit"},
 	"internal/source":     {"genid", "vmcx", "internal/textlimit", "readers/", "writers/"},
 	"cmd/genid-migrate":   {"genid", "vmcx", "internal/", "readers/", "writers/", "github.com/urfave/cli/v2"},
 }

@@ -108,6 +108,7 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 			rewriteCommand(jsonErrors),
 			inspectCommand(jsonErrors),
 			verifyCommand(jsonErrors),
+			auditCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {

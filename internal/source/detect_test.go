@@ -117,3 +117,17 @@ func TestDetectContinuation(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeUUID(t *testing.T) {
+	for in, want := range map[string]string{
+		"42 1a 6b 2c 5e 77 0d 91-3f 4e 82 c1 90 aa 17 5b": "421a6b2c-5e77-0d91-3f4e-82c190aa175b", // VMware uuid.bios
+		"993F7B33-6057-4D1E-A1FE-A1A1D77BE974":            "993f7b33-6057-4d1e-a1fe-a1a1d77be974", // Hyper-V global_id
+		"421a6b2c-5e77-0d91-3f4e-82c190aa175b":            "421a6b2c-5e77-0d91-3f4e-82c190aa175b",
+		"00000000-0000-0000-0000-000000000000":            "",
+		"x":                                               "",
+	} {
+		if got := NormalizeUUID(in); got != want {
+			t.Errorf("NormalizeUUID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

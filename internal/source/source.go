@@ -86,6 +86,42 @@ type Result struct {
 	Snapshots  []Snapshot // IDs in snapshot sections, reported apart
 	Warnings   []string   // worth telling the user; not errors
 	Checkpoint bool       // a Hyper-V checkpoint's configuration
+	NoVM       bool       // a valid file that holds no VM configuration (Hyper-V host registry, runtime state)
+	Name       string     // the VM's name, for reports and last-resort pairing
+	Identity   string     // the VM's UUID, normalised (lower-case 8-4-4-4-12), for pairing; "" if none
+	IDKind     string     // where Identity came from: uuid.bios, vc.uuid, uuid, global_id, smbios1, -uuid
+	Target     bool       // the format runs the VM on QEMU (libvirt qemu/kvm, Proxmox, QEMU): a migration target
+}
+
+// NormalizeUUID returns a UUID as lower-case 8-4-4-4-12 text, from the
+// spellings VMware (hex pairs with spaces and one dash), Hyper-V (upper
+// case), libvirt and Proxmox use; "" if s is not 32 hex digits.
+func NormalizeUUID(s string) string {
+	var b strings.Builder
+	for _, c := range strings.TrimSpace(s) {
+		switch {
+		case c == ' ' || c == '-' || c == '{' || c == '}':
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
+			b.WriteRune(c)
+		case 'A' <= c && c <= 'F':
+			b.WriteRune(c + 'a' - 'A')
+		default:
+			return ""
+		}
+	}
+	h := b.String()
+	if len(h) != 32 || h == strings.Repeat("0", 32) {
+		return ""
+	}
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func (r *Result) identity(kind, value string) {
+	if r.Identity == "" {
+		if u := NormalizeUUID(value); u != "" {
+			r.Identity, r.IDKind = u, kind
+		}
+	}
 }
 
 // A Field is one named value of a VM's identity.
@@ -201,7 +237,9 @@ func fromVMX(c *vmware.Config) *Result {
 	if c == nil {
 		return nil
 	}
-	r := &Result{Format: VMX, Convention: ConvVMware, ID: c.ID, Warnings: c.Warnings}
+	r := &Result{Format: VMX, Convention: ConvVMware, ID: c.ID, Warnings: c.Warnings, Name: c.DisplayName}
+	r.identity("uuid.bios", c.UUIDBios)
+	r.identity("vc.uuid", c.VCUUID)
 	if c.GenIDLine > 0 || c.GenIDXLine > 0 {
 		r.Where = lines(c.GenIDLine, c.GenIDXLine)
 	}
@@ -219,7 +257,8 @@ func fromLibvirt(d *libvirt.Domain) *Result {
 	if d == nil {
 		return nil
 	}
-	r := &Result{Format: LibvirtXML, ID: d.ID, Convention: Convention(d.Convention)}
+	r := &Result{Format: LibvirtXML, ID: d.ID, Convention: Convention(d.Convention), Name: d.Name, Target: d.Type == "qemu" || d.Type == "kvm"}
+	r.identity("uuid", d.UUID)
 	switch {
 	case d.QEMUArgs != nil:
 		r.Where = fmt.Sprintf("<qemu:commandline>, line %d", d.QEMUArgs.Line)
@@ -244,7 +283,8 @@ func fromHyperV(c *hyperv.Config, format Format) *Result {
 	if c == nil {
 		return nil
 	}
-	r := &Result{Format: format, Convention: ConvHyperV, ID: c.ID}
+	r := &Result{Format: format, Convention: ConvHyperV, ID: c.ID, Name: c.Name, NoVM: c.Kind != hyperv.KindVM && c.Kind != ""}
+	r.identity("global_id", c.GlobalID)
 	switch {
 	case c.Line > 0:
 		r.Where = fmt.Sprintf("line %d", c.Line)
@@ -284,7 +324,8 @@ func fromProxmox(c *proxmox.Config, name string) *Result {
 	if c == nil {
 		return nil
 	}
-	r := &Result{Format: Proxmox, Convention: ConvQEMU, ID: c.ID}
+	r := &Result{Format: Proxmox, Convention: ConvQEMU, ID: c.ID, Name: c.Name, Target: true}
+	r.identity("smbios1", c.SMBIOSUUID)
 	if c.State != proxmox.Absent {
 		r.Where = fmt.Sprintf("line %d", c.Line)
 	}
@@ -307,7 +348,8 @@ func fromQEMU(c *qemu.Config) *Result {
 	if c == nil {
 		return nil
 	}
-	r := &Result{Format: QEMU, Convention: ConvQEMU, ID: c.ID}
+	r := &Result{Format: QEMU, Convention: ConvQEMU, ID: c.ID, Name: c.Name, Target: true}
+	r.identity("-uuid", c.UUID)
 	switch {
 	case c.Line > 0:
 		r.Where = fmt.Sprintf("line %d", c.Line)

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/genid-migrate/genid-migrate/internal/audit"
+)
+
+func auditCommand(jsonErrors *bool) *cli.Command {
+	return &cli.Command{
+		Name:      "audit",
+		Usage:     "scan inventories for missing, duplicate, malformed and mismatched generation IDs",
+		ArgsUsage: "PATH…",
+		Description: `Walks the files and directories given and reads every VM configuration in them, by
+content: VMware .vmx, Hyper-V .vmcx and XML, libvirt domain XML, Proxmox qemu-server
+.conf, QEMU command lines. Other files are skipped and counted (disk images are never
+read past their first 8 KiB). Reports written by audit --jsonl are read back as inputs,
+so per-site runs merge into one fleet-wide view.
+
+Each configuration becomes a record (status ok, missing, zero, auto, incomplete,
+malformed, no-vm, checkpoint or error). Across records it finds:
+   duplicate   the same guest bytes on different VMs (copies of one VM, such as Hyper-V
+               checkpoints, a .vmx backup beside its original, or a source and its
+               migrated target, are grouped first)
+   mismatch    a target (libvirt qemu/kvm, Proxmox, QEMU) that does not carry its
+               source's ID, with the known wrong conversion that explains it and the fix
+   missing, malformed, incomplete, error
+Targets are paired with sources by --pairs FILE (CSV: source,target), then by UUID
+(VMware uuid.bios or vc.uuid, Hyper-V global_id, libvirt <uuid>, Proxmox smbios1),
+then by a name unique on both sides (reported as such).
+
+Output: a readable report (summary, findings, and with --all every configuration),
+or --json (one document), --jsonl (one object per line, streamed), --csv (one row per
+configuration). Exit 1 when a finding's kind is in --fail-on.
+
+Examples:
+   genid-migrate audit /vmfs/volumes/ds1 /mnt/hyperv-exports /etc/libvirt/qemu
+   genid-migrate audit --jsonl inventory/ > site-a.jsonl
+   genid-migrate audit site-a.jsonl site-b.jsonl
+   genid-migrate audit --pairs moves.csv src/ dst/
+   genid-migrate audit --fail-on duplicate,mismatch inventory/`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON document"},
+			&cli.BoolFlag{Name: "jsonl", Usage: "print JSON lines as the audit runs (accepted back as input)"},
+			&cli.BoolFlag{Name: "csv", Usage: "print one CSV row per configuration"},
+			&cli.BoolFlag{Name: "all", Usage: "with the readable report, list every configuration"},
+			&cli.StringFlag{Name: "pairs", Usage: "CSV `FILE` of source,target paths to compare"},
+			&cli.StringFlag{Name: "fail-on", Value: strings.Join(audit.DefaultFailOn, ","), Usage: "exit 1 when findings of these `KINDS` exist: " + strings.Join(audit.FindingKinds, ",") + ", or none"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "files read in parallel (default: twice the CPUs)"},
+		},
+		Action: func(c *cli.Context) error {
+			*jsonErrors = c.Bool("json") || c.Bool("jsonl")
+			return runAudit(c)
+		},
+	}
+}
+
+func runAudit(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return &usageError{"audit needs at least one PATH"}
+	}
+	formats := 0
+	for _, f := range []string{"json", "jsonl", "csv"} {
+		if c.Bool(f) {
+			formats++
+		}
+	}
+	if formats > 1 {
+		return &usageError{"choose one of --json, --jsonl, --csv"}
+	}
+	failOn := map[string]bool{}
+	for _, k := range strings.Split(c.String("fail-on"), ",") {
+		k = strings.TrimSpace(k)
+		if k == "" || k == "none" {
+			continue
+		}
+		known := false
+		for _, f := range audit.FindingKinds {
+			known = known || f == k
+		}
+		if !known {
+			return &usageError{fmt.Sprintf("--fail-on %q: want kinds from %s, or none", k, strings.Join(audit.FindingKinds, ","))}
+		}
+		failOn[k] = true
+	}
+	var pairs []audit.Pair
+	if p := c.String("pairs"); p != "" {
+		var err error
+		if pairs, err = readPairs(p); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.Args().Slice() {
+		if _, err := os.Stat(p); err != nil {
+			return err
+		}
+	}
+	var w audit.Writer
+	switch {
+	case c.Bool("json"):
+		w = audit.NewJSONWriter(c.App.Writer)
+	case c.Bool("jsonl"):
+		w = audit.NewJSONLWriter(c.App.Writer)
+	case c.Bool("csv"):
+		w = audit.NewCSVWriter(c.App.Writer)
+	default:
+		w = &audit.TextWriter{W: c.App.Writer, All: c.Bool("all")}
+	}
+	counters := &audit.Counters{}
+	stop := progress(c, counters)
+	res, err := audit.Run(c.Args().Slice(), audit.Options{Pairs: pairs, Workers: c.Int("jobs"), Emit: w.Record, Counters: counters})
+	stop()
+	if err != nil {
+		return err
+	}
+	if err := w.Finish(res); err != nil {
+		return err
+	}
+	var hit []string
+	for _, k := range audit.FindingKinds {
+		if failOn[k] && res.Summary.Findings[k] > 0 {
+			hit = append(hit, fmt.Sprintf("%d %s", res.Summary.Findings[k], k))
+		}
+	}
+	if len(hit) > 0 {
+		return &findingsError{"audit: findings: " + strings.Join(hit, ", ")}
+	}
+	return nil
+}
+
+// readPairs reads a CSV of source,target paths; a header row is allowed.
+func readPairs(name string) ([]audit.Pair, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = 2
+	r.Comment = '#'
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, &usageError{fmt.Sprintf("--pairs %s: %v (want CSV rows of source,target)", name, err)}
+	}
+	var out []audit.Pair
+	for i, row := range rows {
+		if i == 0 && strings.EqualFold(row[0], "source") && strings.EqualFold(row[1], "target") {
+			continue
+		}
+		out = append(out, audit.Pair{Source: strings.TrimSpace(row[0]), Target: strings.TrimSpace(row[1])})
+	}
+	return out, nil
+}
+
+// progress shows a live line on stderr when it is a terminal, until the
+// returned function is called.
+func progress(c *cli.Context, n *audit.Counters) func() {
+	f, ok := c.App.ErrWriter.(*os.File)
+	if c.Bool("quiet") || !ok {
+		return func() {}
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return func() {}
+	}
+	start := time.Now()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(f, "\r\033[K")
+				return
+			case <-t.C:
+				el := time.Since(start)
+				files := n.Files.Load()
+				fmt.Fprintf(f, "\r\033[K%d files, %d configurations, %.0f files/s, %s", files, n.Configs.Load(), float64(files)/el.Seconds(), el.Truncate(time.Second))
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

@@ -1,0 +1,218 @@
+package audit
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/diagnose"
+)
+
+// findings computes the problems across entries.
+func findings(entries []Entry, explicit []Pair) []Finding {
+	var out []Finding
+	for _, e := range entries {
+		switch e.Status {
+		case StatusMalformed, StatusIncomplete, StatusError:
+			out = append(out, Finding{Kind: string(e.Status), Paths: []string{e.Path}, Message: e.Message})
+		case StatusMissing, StatusZero, StatusAuto:
+			if e.Role == "source" || e.Role == "target" {
+				out = append(out, Finding{Kind: "missing", Paths: []string{e.Path}, Message: e.Message})
+			}
+		}
+	}
+	pairs := pairUp(entries, explicit)
+	out = append(out, mismatches(entries, pairs)...)
+	out = append(out, duplicates(entries, pairs)...)
+	order := map[string]int{}
+	for i, k := range FindingKinds {
+		order[k] = i
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if order[out[i].Kind] != order[out[j].Kind] {
+			return order[out[i].Kind] < order[out[j].Kind]
+		}
+		return out[i].Paths[0] < out[j].Paths[0]
+	})
+	return out
+}
+
+type pairing struct {
+	src, tgt int
+	how      string
+}
+
+// pairUp matches targets to sources: the --pairs file first, then by
+// identity (UUID), then by a name unique on both sides.
+func pairUp(entries []Entry, explicit []Pair) []pairing {
+	byPath := map[string]int{}
+	for i, e := range entries {
+		byPath[filepath.Clean(e.Path)] = i
+	}
+	var pairs []pairing
+	paired := map[int]bool{}
+	for _, p := range explicit {
+		s, ok1 := byPath[filepath.Clean(p.Source)]
+		t, ok2 := byPath[filepath.Clean(p.Target)]
+		if ok1 && ok2 {
+			pairs = append(pairs, pairing{s, t, "pairs-file"})
+			paired[t] = true
+		}
+	}
+	usable := func(e Entry) bool {
+		return e.Status != StatusNoVM && e.Status != StatusCheckpoint && e.Status != StatusError
+	}
+	byID, byName := map[string]int{}, map[string][]int{}
+	for i, e := range entries {
+		if e.Role != "source" || !usable(e) {
+			continue
+		}
+		if e.Identity != "" {
+			if _, dup := byID[e.Identity]; !dup || !entries[byID[e.Identity]].HasID && e.HasID {
+				byID[e.Identity] = i
+			}
+		}
+		if e.Name != "" {
+			byName[strings.ToLower(e.Name)] = append(byName[strings.ToLower(e.Name)], i)
+		}
+	}
+	targetsByName := map[string]int{}
+	for _, e := range entries {
+		if e.Role == "target" && e.Name != "" {
+			targetsByName[strings.ToLower(e.Name)]++
+		}
+	}
+	for i, e := range entries {
+		if e.Role != "target" || paired[i] || !usable(e) {
+			continue
+		}
+		if s, ok := byID[e.Identity]; ok && e.Identity != "" {
+			pairs = append(pairs, pairing{s, i, entries[s].IDKind})
+			continue
+		}
+		if n := strings.ToLower(e.Name); n != "" && len(byName[n]) == 1 && targetsByName[n] == 1 {
+			pairs = append(pairs, pairing{byName[n][0], i, "name"})
+		}
+	}
+	return pairs
+}
+
+// mismatches reports targets that do not carry their source's ID.
+func mismatches(entries []Entry, pairs []pairing) []Finding {
+	var out []Finding
+	for _, p := range pairs {
+		s, t := entries[p.src], entries[p.tgt]
+		if !s.HasID || (t.HasID && t.ID == s.ID) {
+			continue
+		}
+		src := genid.ID(s.ID)
+		f := Finding{Kind: "mismatch", Paths: []string{s.Path, t.Path}, Pairing: p.how, GuestBytes: src.GuestBytes(), Fix: fixFor(s, t, src)}
+		how := map[string]string{"pairs-file": "paired by the --pairs file", "name": "paired by name only"}[p.how]
+		if how == "" {
+			how = "paired by " + p.how
+		}
+		if !t.HasID {
+			f.Message = fmt.Sprintf("the target has no generation ID (%s), so its guest will not see the source's %s (%s)", t.Status, src.Windows(), how)
+		} else {
+			got := genid.ID(t.ID)
+			f.Message = fmt.Sprintf("the target's guest sees %s, the source's saw %s (%s)", got.Windows(), src.Windows(), how)
+			for _, m := range diagnose.Diagnose(src, got) {
+				f.Diagnosis = append(f.Diagnosis, Mistake{m.Name, m.Explanation, m.Tools})
+			}
+			if len(f.Diagnosis) == 0 {
+				f.Message += "; " + diagnose.Unrelated
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func fixFor(s, t Entry, src genid.ID) string {
+	switch t.Format {
+	case "libvirt":
+		return "genid-migrate rewrite --from " + shellQuote(s.Path) + " --in-place --backup " + shellQuote(t.Path)
+	case "proxmox":
+		vmid := strings.TrimSuffix(filepath.Base(t.Path), ".conf")
+		return "qm set " + vmid + " --vmgenid " + src.GUID()
+	}
+	return "give QEMU -device vmgenid,guid=" + src.GUID() + ",id=vmgenid0 (genid-migrate convert --to qemu " + shellQuote(s.Path) + ")"
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// duplicates reports IDs shared by different VMs. Records of the same VM
+// (the same identity, a checkpoint and its VM, a .vmx backup beside its
+// original, a source and the target migrated from it) are grouped first.
+func duplicates(entries []Entry, pairs []pairing) []Finding {
+	parent := make([]int, len(entries))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) { parent[find(a)] = find(b) }
+	byID := map[[16]byte][]int{}
+	for i, e := range entries {
+		if e.HasID {
+			byID[e.ID] = append(byID[e.ID], i)
+		}
+	}
+	for _, p := range pairs {
+		union(p.src, p.tgt)
+	}
+	var out []Finding
+	for id, group := range byID {
+		if len(group) < 2 {
+			continue
+		}
+		firstByIdentity := map[string]int{}
+		firstByNameDir := map[string]int{}
+		for _, i := range group {
+			e := entries[i]
+			if e.Identity != "" {
+				if j, ok := firstByIdentity[e.Identity]; ok {
+					union(i, j)
+				} else {
+					firstByIdentity[e.Identity] = i
+				}
+			}
+			if e.Name != "" {
+				k := filepath.Dir(e.Path) + "\x00" + strings.ToLower(e.Name)
+				if j, ok := firstByNameDir[k]; ok {
+					union(i, j)
+				} else {
+					firstByNameDir[k] = i
+				}
+			}
+		}
+		vms := map[int]bool{}
+		var paths []string
+		for _, i := range group {
+			vms[find(i)] = true
+			paths = append(paths, entries[i].Path)
+		}
+		if len(vms) < 2 {
+			continue
+		}
+		sort.Strings(paths)
+		g := genid.ID(id)
+		out = append(out, Finding{Kind: "duplicate", Paths: paths, GuestBytes: g.GuestBytes(),
+			Message: fmt.Sprintf("%d different VMs share the generation ID %s (guest bytes %s): the safeguard against rollback is defeated if both run", len(vms), g.Windows(), g.GuestBytes()),
+			Fix:     "keep the ID on the VM that moved and give each copy a new one (libvirt: an empty <genid/>; Proxmox: qm set VMID --vmgenid 1; VMware: remove vm.genid and vm.genidX while powered off)"})
+	}
+	return out
+}

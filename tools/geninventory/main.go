@@ -1,0 +1,34 @@
+// Command geninventory writes a synthetic inventory of VM configurations
+// with planted problems and prints, as JSON, exactly what it planted (see
+// package internal/inventory for the proportions).
+//
+//	go run ./tools/geninventory -vms 1000 -out /tmp/inventory > plants.json
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/genid-migrate/genid-migrate/internal/inventory"
+)
+
+func main() {
+	vms := flag.Int("vms", 1000, "number of source VMs (about 1.6 configurations each)")
+	out := flag.String("out", "", "directory to write (must not exist)")
+	seed := flag.Uint64("seed", 1, "random seed")
+	flag.Parse()
+	if *out == "" {
+		fmt.Fprintln(os.Stderr, "geninventory: -out DIR is required")
+		os.Exit(2)
+	}
+	p, err := inventory.Generate(*out, *vms, *seed)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "geninventory:", err)
+		os.Exit(1)
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	enc.Encode(p)
+}
