@@ -160,8 +160,8 @@ func readOne(f file, buf []byte) (recs []*Record, skipped, report bool) {
 	if err != nil {
 		return []*Record{errorRecord(f.path, "", err)}, false, false
 	}
+	defer fh.Close()
 	n, err := io.ReadFull(fh, buf)
-	fh.Close()
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return []*Record{errorRecord(f.path, "", err)}, false, false
 	}
@@ -180,7 +180,7 @@ func readOne(f file, buf []byte) (recs []*Record, skipped, report bool) {
 	if f.size > textlimit.MaxFileSize && format != source.HyperVVMCX {
 		return []*Record{errorRecord(f.path, string(format), fmt.Errorf("%d bytes: over the %d MiB limit for a %s file", f.size, textlimit.MaxFileSize>>20, format))}, false, false
 	}
-	res, err := source.ReadFile(f.path, nil, format)
+	res, err := source.ReadOpened(f.path, fh, f.size, format)
 	var pe *fs.PathError
 	if res == nil && errors.As(err, &pe) {
 		return []*Record{errorRecord(f.path, string(format), err)}, false, false

@@ -46,8 +46,13 @@ func Detect(head []byte) Format {
 		}
 		return Unrecognized
 	}
-	joined := strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(string(text)) // shell continuations
-	for _, l := range strings.Split(joined, "\n") {
+	joined := string(text)
+	if strings.Contains(joined, "\\\n") || strings.Contains(joined, "\\\r\n") {
+		joined = strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(joined) // shell continuations
+	}
+	for joined != "" {
+		var l string
+		l, joined, _ = strings.Cut(joined, "\n")
 		l = strings.TrimSpace(l)
 		if l == "" || l[0] == '#' {
 			continue

@@ -205,6 +205,35 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 	return res, err
 }
 
+// ReadOpened reads an already opened file whose first bytes (head) the
+// caller has read and whose format it has detected; f is read from offset 0
+// and not closed. Audits use it to open each file once.
+func ReadOpened(path string, f *os.File, size int64, format Format) (*Result, error) {
+	res, err := read(format, path, &sectionFile{f: f, r: io.NewSectionReader(f, 0, size)}, size, nil)
+	if res != nil {
+		res.Input = path
+		if format == HyperVXML || format == HyperVVMCX {
+			checkpoint(res, path)
+		}
+	}
+	var ie *genid.InputError
+	if errors.As(err, &ie) && ie.File == "" {
+		ie.File = path
+	} else if err != nil && !errors.As(err, new(*UnsupportedError)) && !errors.As(err, &ie) {
+		err = fmt.Errorf("%s: %w", path, err)
+	}
+	return res, err
+}
+
+// sectionFile reads a file from its start without moving its offset.
+type sectionFile struct {
+	f *os.File
+	r *io.SectionReader
+}
+
+func (s *sectionFile) Read(p []byte) (int, error)              { return s.r.Read(p) }
+func (s *sectionFile) ReadAt(p []byte, off int64) (int, error) { return s.f.ReadAt(p, off) }
+
 // read dispatches to the reader for format.
 func read(format Format, name string, r interface {
 	io.Reader

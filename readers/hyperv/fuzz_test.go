@@ -22,6 +22,20 @@ func FuzzReadXML(f *testing.F) {
 			return
 		}
 		c, err := ReadXML(bytes.NewReader(in))
+		// The fast scanner, when it answers, agrees with the full parser.
+		if text, derr := DecodeText(in); derr == nil {
+			if ft, ok := scanXML(text); ok {
+				slow, serr := parseXML(text)
+				if serr != nil {
+					t.Fatalf("the fast scanner accepted what the parser rejects: %v", serr)
+				}
+				a, aerr := resolve(ft, &Config{}, func(_ leaf, e error) error { return e })
+				b, berr := resolve(slow, &Config{}, func(_ leaf, e error) error { return e })
+				if (aerr == nil) != (berr == nil) || a.ID != b.ID || a.Name != b.Name || a.GlobalID != b.GlobalID || a.Version != b.Version || a.Subtype != b.Subtype {
+					t.Fatalf("fast and full parses differ: %+v %v / %+v %v", a, aerr, b, berr)
+				}
+			}
+		}
 		var ie *genid.InputError
 		switch {
 		case err == nil:

@@ -202,9 +202,11 @@ func ReadXML(r io.Reader) (*Config, error) {
 	if err != nil {
 		return nil, &genid.InputError{Err: err}
 	}
-	t, err := parseXML(text)
-	if err != nil {
-		return nil, err
+	t, ok := scanXML(text)
+	if !ok {
+		if t, err = parseXML(text); err != nil {
+			return nil, err
+		}
 	}
 	return resolve(t, &Config{Format: "xml"}, func(l leaf, err error) error {
 		line, _ := l.pos()
@@ -232,6 +234,22 @@ func DecodeText(b []byte) ([]byte, error) {
 func decodeUTF16(b []byte, order binary.ByteOrder) ([]byte, error) {
 	if len(b)%2 != 0 {
 		return nil, fmt.Errorf("UTF-16 text of an odd %d bytes (truncated?)", len(b))
+	}
+	// Hyper-V's XML is ASCII in practice: narrow it without decoding.
+	lo, hi := 0, 1
+	if order == binary.BigEndian {
+		lo, hi = 1, 0
+	}
+	ascii := make([]byte, len(b)/2)
+	for i := range ascii {
+		if b[2*i+hi] != 0 || b[2*i+lo] >= 0x80 {
+			ascii = nil
+			break
+		}
+		ascii[i] = b[2*i+lo]
+	}
+	if ascii != nil {
+		return ascii, nil
 	}
 	u := make([]uint16, len(b)/2)
 	for i := range u {
