@@ -212,7 +212,7 @@ func duplicates(entries []Entry, pairs []pairing) []Finding {
 		g := genid.ID(id)
 		out = append(out, Finding{Kind: "duplicate", Paths: paths, GuestBytes: g.GuestBytes(),
 			Message: fmt.Sprintf("%d different VMs share the generation ID %s (guest bytes %s): the safeguard against rollback is defeated if both run", len(vms), g.Windows(), g.GuestBytes()),
-			Fix:     "keep the ID on the VM that moved and give each copy a new one (libvirt: an empty <genid/>; Proxmox: qm set VMID --vmgenid 1; VMware: remove vm.genid and vm.genidX while powered off)"})
+			Fix:     "keep the ID on the VM that moved and give each copy a new one (libvirt: an empty <genid/>; Proxmox: qm set VMID --vmgenid 1; VMware: remove vm.genid and vm.genidX while powered off); if one is the migrated copy of another, pair them with --pairs"})
 	}
 	return out
 }
