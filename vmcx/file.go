@@ -7,7 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"sort"
+	"slices"
 )
 
 // Signatures, the format version and structure sizes (docs/hyperv-format.md §2).
@@ -373,24 +373,34 @@ func (f *File) readTables(v *view) error {
 
 // readEntries parses the entries of one key table.
 func (f *File) readEntries(t Table, b []byte) error {
-	off := int64(tableHeadLen)
-	for off <= int64(len(b))-entryHeadLen {
-		eoff := t.Offset + off
-		typ, flags := b[off], b[off+1]
+	// First pass: check sizes and count the entries, to allocate them at once.
+	count := 0
+	for off := int64(tableHeadLen); off <= int64(len(b))-entryHeadLen; {
 		size := int64(le32(b, int(off)+2))
 		if size == 0 {
 			break // terminator
 		}
 		if size < entryHeadLen || size > int64(len(b))-off {
-			return corrupt(eoff, "key entry", "size %#x outside [%#x, %#x]", size, entryHeadLen, int64(len(b))-off)
+			return corrupt(t.Offset+off, "key entry", "size %#x outside [%#x, %#x]", size, entryHeadLen, int64(len(b))-off)
 		}
-		e := b[off : off+size]
+		if Type(b[off]) != TypeFree {
+			count++
+		}
 		off += size
-		if Type(typ) == TypeFree {
+	}
+	slab := make([]Key, count)
+	n := 0
+	for off := int64(tableHeadLen); n < count; {
+		size := int64(le32(b, int(off)+2))
+		e := b[off : off+size]
+		eoff := t.Offset + off
+		off += size
+		if Type(e[0]) == TypeFree {
 			continue
 		}
-		k, err := parseEntry(e, eoff, typ, flags)
-		if err != nil {
+		k := &slab[n]
+		n++
+		if err := parseEntry(k, e, eoff, e[0], e[1]); err != nil {
 			return err
 		}
 		k.Table, k.TableOffset = t.Index, uint32(eoff-t.Offset)
@@ -403,25 +413,25 @@ func (f *File) readEntries(t Table, b []byte) error {
 }
 
 // parseEntry decodes one non-free entry and checks its CRC.
-func parseEntry(e []byte, eoff int64, typ, flags byte) (*Key, error) {
-	k := &Key{Type: Type(typ), Flags: flags, Offset: eoff,
+func parseEntry(k *Key, e []byte, eoff int64, typ, flags byte) error {
+	*k = Key{Type: Type(typ), Flags: flags, Offset: eoff,
 		parentTable: binary.LittleEndian.Uint16(e[6:]), parentOffset: le32(e, 8), Sequence: le32(e, 0x10)}
 	keyLen := int(e[0x14])
 	if keyLen < 1 || entryHeadLen+keyLen > len(e) {
-		return nil, corrupt(eoff, "key entry", "key length %d does not fit in a %d-byte entry", keyLen, len(e))
+		return corrupt(eoff, "key entry", "key length %d does not fit in a %d-byte entry", keyLen, len(e))
 	}
 	name := e[entryHeadLen : entryHeadLen+keyLen]
 	for i, c := range name[:keyLen-1] {
 		if c == 0 {
-			return nil, corrupt(eoff+entryHeadLen+int64(i), "key entry", "NUL inside the key name")
+			return corrupt(eoff+entryHeadLen+int64(i), "key entry", "NUL inside the key name")
 		}
 	}
 	if name[keyLen-1] != 0 {
-		return nil, corrupt(eoff+entryHeadLen+int64(keyLen)-1, "key entry", "key name not NUL-terminated")
+		return corrupt(eoff+entryHeadLen+int64(keyLen)-1, "key entry", "key name not NUL-terminated")
 	}
 	k.Name = string(name[:keyLen-1])
 	if !k.Type.Known() {
-		return k, nil // value size unknown: cannot be checked; reading it fails
+		return nil // value size unknown: cannot be checked; reading it fails
 	}
 	voff := entryHeadLen + keyLen
 	rest := e[voff:]
@@ -437,27 +447,27 @@ func parseEntry(e []byte, eoff int64, typ, flags byte) (*Key, error) {
 		n = 12
 	case k.Type == TypeString || k.Type == TypeBytes:
 		if len(rest) < 4 {
-			return nil, corrupt(eoff+int64(voff), "key entry", "%s length does not fit", k.Type)
+			return corrupt(eoff+int64(voff), "key entry", "%s length does not fit", k.Type)
 		}
 		l := le32(rest, 0)
 		if int64(l) > int64(len(rest))-4 {
-			return nil, corrupt(eoff+int64(voff), "key entry", "%s of %d bytes does not fit in the entry", k.Type, l)
+			return corrupt(eoff+int64(voff), "key entry", "%s of %d bytes does not fit in the entry", k.Type, l)
 		}
 		if k.Type == TypeString && l%2 != 0 {
-			return nil, corrupt(eoff+int64(voff), "key entry", "UTF-16 string of an odd %d bytes", l)
+			return corrupt(eoff+int64(voff), "key entry", "UTF-16 string of an odd %d bytes", l)
 		}
 		n = 4 + int(l)
 	}
 	if n > len(rest) {
-		return nil, corrupt(eoff+int64(voff), "key entry", "%s value of %d bytes does not fit in the entry", k.Type, n)
+		return corrupt(eoff+int64(voff), "key entry", "%s value of %d bytes does not fit in the entry", k.Type, n)
 	}
 	covered := e[:voff+n]
 	if stored, computed := le32(e, 0x0C), crcZeroed(covered, 0x0C); stored != computed {
-		return nil, checksum(eoff, "key entry "+quote(k.Name), stored, computed)
+		return checksum(eoff, "key entry "+quote(k.Name), stored, computed)
 	}
-	k.value = append([]byte(nil), rest[:n]...)
+	k.value = rest[:n:n] // the table's buffer is not reused
 	k.verified = true
-	return k, nil
+	return nil
 }
 
 // link builds the tree from the parent references.
@@ -467,6 +477,7 @@ func (f *File) link() error {
 		offset uint32
 	}
 	byRef := make(map[ref]*Key, len(f.Keys))
+	f.Keys = slices.Clip(f.Keys)
 	for _, k := range f.Keys {
 		byRef[ref{k.Table, k.TableOffset}] = k
 	}
@@ -497,7 +508,9 @@ func (f *File) link() error {
 		}
 	}
 	for _, k := range f.Keys {
-		sort.SliceStable(k.Children, func(i, j int) bool { return k.Children[i].Sequence < k.Children[j].Sequence })
+		if len(k.Children) > 1 {
+			slices.SortStableFunc(k.Children, func(a, b *Key) int { return int(a.Sequence) - int(b.Sequence) })
+		}
 	}
 	if len(f.roots) == 0 && len(f.Keys) > 0 {
 		return corrupt(f.Keys[0].Offset, "key tree", "no root key")

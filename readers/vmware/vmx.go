@@ -74,19 +74,32 @@ type Config struct {
 
 // Parse reads the entries of a .vmx file. It checks syntax only.
 func Parse(r io.Reader) (*File, error) {
-	f := &File{index: make(map[string]int)}
-	err := textlimit.Lines(r, func(line int, text []byte) error {
-		key, raw, err := splitLine(text)
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	text := string(data) // one copy; entries are substrings of it
+	text = strings.TrimPrefix(text, "\ufeff")
+	f := &File{index: make(map[string]int, 64), Entries: make([]Entry, 0, strings.Count(text, "\n")+1)}
+	for line := 1; text != ""; line++ {
+		l, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		if len(l) > MaxLineSize {
+			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("line longer than %d MiB", MaxLineSize>>20)}
+		}
+		if len(data) > MaxFileSize {
+			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("file larger than %d MiB: not a configuration file", MaxFileSize>>20)}
+		}
+		key, raw, err := splitLine(strings.TrimSuffix(l, "\r"))
 		if err != nil {
-			return &genid.InputError{Line: line, Key: key, Err: err}
+			return nil, &genid.InputError{Line: line, Key: key, Err: err}
 		}
 		if key != "" {
 			f.add(Entry{Key: key, Value: raw, Line: line})
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, &genid.InputError{Line: 1, Err: fmt.Errorf("file larger than %d MiB: not a configuration file", MaxFileSize>>20)}
 	}
 	f.decodeValues()
 	return f, nil
@@ -121,8 +134,8 @@ func (f *File) decodeValues() {
 
 // splitLine splits one line into its key and the raw text between the
 // quotes. Blank and comment lines give an empty key and no error.
-func splitLine(b []byte) (key, raw string, err error) {
-	t := strings.TrimLeft(string(b), " \t")
+func splitLine(s string) (key, raw string, err error) {
+	t := strings.TrimLeft(s, " \t")
 	if t == "" || t[0] == '#' {
 		return "", "", nil
 	}
