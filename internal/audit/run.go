@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -143,7 +144,8 @@ func (r *Result) add(rec *Record) {
 	r.Summary.Configs++
 	r.Summary.Status[rec.Status]++
 	r.Summary.Formats[rec.Format]++
-	e := Entry{Path: rec.Path, Format: rec.Format, Name: rec.Name, Identity: rec.Identity, IDKind: rec.IDKind, Role: rec.Role, Status: rec.Status, Message: rec.Message}
+	// Entries outlive the files' text: keep copies, never substrings of it.
+	e := Entry{Path: rec.Path, Format: rec.Format, Name: strings.Clone(rec.Name), Identity: rec.Identity, IDKind: rec.IDKind, Role: rec.Role, Status: rec.Status, Message: strings.Clone(rec.Message)}
 	if id := rec.ID(); !id.IsZero() {
 		e.ID, e.HasID = id, true
 	}

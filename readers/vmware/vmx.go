@@ -214,7 +214,8 @@ func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Re
 // FromFile extracts the generation ID and identity from parsed entries.
 func FromFile(f *File) (*Config, error) {
 	c := &Config{Encoding: f.Encoding}
-	get := func(key string) string { e, _ := f.Lookup(key); return e.Value }
+	// Copies: entries share the file's text, which a Config must not keep alive.
+	get := func(key string) string { e, _ := f.Lookup(key); return strings.Clone(e.Value) }
 	c.DisplayName = get("displayName")
 	c.UUIDBios = get("uuid.bios")
 	c.UUIDLocation = get("uuid.location")
