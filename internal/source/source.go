@@ -190,6 +190,12 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	res, err := read(format, name, r, size, head)
+	return finish(res, err, path, name, format)
+}
+
+// finish sets the input's path on a result, flags checkpoints, and names
+// the file in errors that do not name it yet.
+func finish(res *Result, err error, path, name string, format Format) (*Result, error) {
 	if res != nil {
 		res.Input = path
 		if format == HyperVXML || format == HyperVVMCX {
@@ -210,19 +216,7 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 // and not closed. Audits use it to open each file once.
 func ReadOpened(path string, f *os.File, size int64, format Format) (*Result, error) {
 	res, err := read(format, path, &sectionFile{f: f, r: io.NewSectionReader(f, 0, size)}, size, nil)
-	if res != nil {
-		res.Input = path
-		if format == HyperVXML || format == HyperVVMCX {
-			checkpoint(res, path)
-		}
-	}
-	var ie *genid.InputError
-	if errors.As(err, &ie) && ie.File == "" {
-		ie.File = path
-	} else if err != nil && !errors.As(err, new(*UnsupportedError)) && !errors.As(err, &ie) {
-		err = fmt.Errorf("%s: %w", path, err)
-	}
-	return res, err
+	return finish(res, err, path, path, format)
 }
 
 // sectionFile reads a file from its start without moving its offset.
