@@ -180,8 +180,7 @@ func itoa(v int64) string {
 // errorRecord is a record for a file that could not be read at all.
 func errorRecord(path, format string, err error) *Record {
 	msg := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	if pe, ok := err.(*fs.PathError); ok { // the path is the record's own
 		msg = pe.Op + ": " + pe.Err.Error()
 	}
 	if format == "" {

@@ -211,7 +211,18 @@ func walk(paths []string) ([]file, error) {
 	seen := map[[2]uint64]string{} // directory (device, inode) → first path
 	var visit func(dir string) error
 	visit = func(dir string) error {
-		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		// A directory reached twice (through a symbolic link loop, or a
+		// second link to it) is recorded once, with the reason, and not
+		// walked again.
+		if key, ok := dirKey(dir); ok {
+			if first, dup := seen[key]; dup {
+				files = append(files, file{path: dir, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
+				return nil
+			}
+			seen[key] = dir
+		}
+		root := strings.TrimRight(dir, string(filepath.Separator)) + string(filepath.Separator) // follows a linked root
+		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				files = append(files, file{path: p, err: err})
 				if d != nil && d.IsDir() {
@@ -220,8 +231,11 @@ func walk(paths []string) ([]file, error) {
 				return nil
 			}
 			if d.IsDir() {
+				if p == root {
+					return nil
+				}
 				if key, ok := dirKey(p); ok {
-					if first, dup := seen[key]; dup && first != p {
+					if first, dup := seen[key]; dup {
 						files = append(files, file{path: p, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
 						return fs.SkipDir
 					}
@@ -232,6 +246,10 @@ func walk(paths []string) ([]file, error) {
 			if d.Type()&fs.ModeSymlink != 0 {
 				st, err := os.Stat(p)
 				switch {
+				case errors.Is(err, fs.ErrNotExist):
+					files = append(files, file{path: p, err: errors.New("symbolic link to a target that does not exist")})
+				case errors.Is(err, syscall.ELOOP):
+					files = append(files, file{path: p, err: errors.New("symbolic link loop")})
 				case err != nil:
 					files = append(files, file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
 				case st.IsDir():
