@@ -82,8 +82,9 @@ it so the guest sees exactly the same bytes.
 
 Inputs are detected by content: VMware .vmx, Hyper-V .vmcx and XML, libvirt domain XML,
 Proxmox qemu-server .conf, a QEMU command line (as in /proc/PID/cmdline, one argument per
-line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GENIDX, --guid UUID, --windows LOW:HIGH,
---hyperv HEX32, --bytes HEX32 (guest memory order), --xen A:B.
+line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GENIDX,
+--guid UUID, --windows LOW:HIGH, --hyperv HEX32, --bytes HEX32 (guest memory order),
+--xen A:B. A running QEMU is read with --qmp SOCKET.
 
 ` + exitTable,
 		Reader:               stdin,

@@ -21,7 +21,8 @@ const (
 
 const exitTable = `EXIT STATUS:
    0  success, nothing to report
-   1  findings: audit problems, a verify mismatch, --check would change something
+   1  findings: audit problems, a verify mismatch, rewrite --check would change something
+      or a different ID needs --force
    2  usage error
    3  an input has no generation ID where one was required
    4  an input is malformed, corrupt or unsupported (the message names file, line or offset)
