@@ -387,35 +387,28 @@ func fromQEMU(c *qemu.Config) *Result {
 	return r
 }
 
+// literals are the formats a value can be given in on the command line,
+// with the parser and the convention of each.
+var literals = map[Format]struct {
+	parse func(string) (genid.ID, error)
+	conv  Convention
+}{
+	VMX:        {genid.ParseVMXPair, ConvVMware},
+	GUID:       {genid.ParseGUIDInput, ConvQEMU},
+	Windows:    {genid.ParseWindows, ConvWindows},
+	HyperV:     {genid.ParseHyperV, ConvHyperV},
+	GuestBytes: {genid.ParseGuestBytes, ConvGuestBytes},
+	XenLiteral: {genid.ParseXen, ConvXen},
+}
+
 // Literal reads a value given with a flag: flag is its format.
 func Literal(format Format, value string) (*Result, error) {
-	var (
-		id   genid.ID
-		err  error
-		conv Convention
-	)
-	switch format {
-	case VMX:
-		conv = ConvVMware
-		id, err = genid.ParseVMXPair(value)
-	case GUID:
-		conv = ConvQEMU
-		id, err = genid.ParseGUIDInput(value)
-	case Windows:
-		conv = ConvWindows
-		id, err = genid.ParseWindows(value)
-	case HyperV:
-		conv = ConvHyperV
-		id, err = genid.ParseHyperV(value)
-	case GuestBytes:
-		conv = ConvGuestBytes
-		id, err = genid.ParseGuestBytes(value)
-	case XenLiteral:
-		conv = ConvXen
-		id, err = genid.ParseXen(value)
-	default:
+	l, ok := literals[format]
+	if !ok {
 		return nil, fmt.Errorf("no literal form for %q", format)
 	}
+	id, err := l.parse(value)
+	conv := l.conv
 	input := "--" + string(format) + " " + value
 	if err != nil {
 		return nil, fmt.Errorf("--%s: %w", format, err)
