@@ -82,3 +82,86 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainASCII checks the word-at-a-time test against the byte test, for
+// every byte value at every position of a 17-byte text.
+func TestPlainASCII(t *testing.T) {
+	base := []byte("<a b='c'>d</a>\r\n\t")
+	if !PlainASCII(base) {
+		t.Fatal("plain text refused")
+	}
+	for pos := range base {
+		for c := 0; c < 256; c++ {
+			b := append([]byte(nil), base...)
+			b[pos] = byte(c)
+			want := c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r'
+			if got := PlainASCII(b); got != want {
+				t.Fatalf("byte %#02x at %d: PlainASCII = %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+}
+
+func TestPlainAttrs(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // name=value pairs; nil when refused
+	}{
+		{"", []string{}},
+		{"  ", []string{}},
+		{" type='kvm'", []string{"type=kvm"}},
+		{" a=\"1\"\tb = '2' \n", []string{"a=1", "b=2"}},
+		{" xmlns:qemu='http://x/y'", []string{"xmlns:qemu=http://x/y"}},
+		{" v='say \"hi\"'", []string{"v=say \"hi\""}},
+		{"a='1'", nil},       // no space before
+		{" a='1'b='2'", nil}, // no space between
+		{" a=1", nil},        // unquoted
+		{" a", nil},          // no value
+		{" a='1", nil},       // unclosed
+		{" a='&amp;'", nil},  // a reference
+		{" a='<'", nil},      // '<' in a value
+		{" 1a='x'", nil},     // not a name
+		{" a:b:c='x'", nil},  // two colons
+		{" :a='x'", nil},     // empty prefix
+		{" a='x' /", nil},    // stray text
+	}
+	for _, tc := range tests {
+		got, ok := PlainAttrs([]byte(tc.in), nil)
+		if tc.want == nil {
+			if ok {
+				t.Errorf("PlainAttrs(%q) accepted %q", tc.in, got)
+			}
+			continue
+		}
+		var pairs []string
+		for _, a := range got {
+			pairs = append(pairs, string(a.Name)+"="+string(a.Value))
+		}
+		if !ok || strings.Join(pairs, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("PlainAttrs(%q) = %q, %v; want %q", tc.in, pairs, ok, tc.want)
+		}
+	}
+}
+
+func TestSplitName(t *testing.T) {
+	tests := []struct {
+		in, prefix, local string
+		ok                bool
+	}{
+		{"domain", "", "domain", true},
+		{"qemu:commandline", "qemu", "commandline", true},
+		{"a.b-c_d9", "", "a.b-c_d9", true},
+		{"_x", "", "_x", true},
+		{"9x", "", "", false},
+		{"a:", "", "", false},
+		{":a", "", "", false},
+		{"a:b:c", "", "", false},
+		{"", "", "", false},
+	}
+	for _, tc := range tests {
+		p, l, ok := SplitName([]byte(tc.in))
+		if ok != tc.ok || ok && (string(p) != tc.prefix || string(l) != tc.local) {
+			t.Errorf("SplitName(%q) = %q, %q, %v", tc.in, p, l, ok)
+		}
+	}
+}

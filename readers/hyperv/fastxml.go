@@ -3,6 +3,8 @@ package hyperv
 import (
 	"bytes"
 	"strings"
+
+	"github.com/genid-migrate/genid-migrate/internal/xmlspan"
 )
 
 // wantedPaths are the elements the resolver reads; the fast scanner keeps
@@ -15,12 +17,14 @@ var wantedPaths = [][]string{
 	{"configuration", "global_settings", "devices", "generation_id"},
 }
 
-func wanted(path []string) bool {
+// wanted reports whether the element at path, whose parent is kept, is
+// kept too.
+func wanted(path [][]byte) bool {
 	for _, w := range wantedPaths {
-		if len(path) <= len(w) {
+		if len(path) <= len(w) && string(path[len(path)-1]) == w[len(path)-1] {
 			match := true
-			for i := range path {
-				if path[i] != w[i] {
+			for i := range path[:len(path)-1] {
+				if string(path[i]) != w[i] {
 					match = false
 					break
 				}
@@ -39,18 +43,24 @@ func wanted(path []string) bool {
 // attributes, malformed tags); the caller then uses the full parser, which
 // also reports errors with their line.
 func scanXML(text []byte) (t xmlTree, ok bool) {
-	for _, c := range text { // plain ASCII only; the full parser checks the rest
-		if c >= 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return t, false
-		}
+	if !xmlspan.PlainASCII(text) { // the full parser checks the rest
+		return t, false
 	}
 	var (
-		path  []string
+		path  [][]byte   // open elements' names, as slices of text
 		nodes []*xmlNode // parallel to path; nil when the element is not kept
 		top   *xmlNode
-		line  = 1
 		i     = 0
+		// Lines are counted only up to the kept elements, when one is made;
+		// an element's line is the line its start tag ends on, as the full
+		// parser reports it.
+		line, counted = 1, 0
 	)
+	lineAt := func(pos int) int {
+		line += bytes.Count(text[counted:pos], []byte{'\n'})
+		counted = pos
+		return line
+	}
 	for i < len(text) {
 		lt := bytes.IndexByte(text[i:], '<')
 		if lt < 0 {
@@ -68,7 +78,6 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 		} else if len(path) == 0 && len(bytes.TrimSpace(chunk)) > 0 {
 			return t, false
 		}
-		line += bytes.Count(chunk, []byte{'\n'})
 		i += lt
 		rest := text[i:]
 		switch {
@@ -77,7 +86,6 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 			if end < 0 {
 				return t, false
 			}
-			line += bytes.Count(rest[:4+end+3], []byte{'\n'})
 			i += 4 + end + 3
 			continue
 		case bytes.HasPrefix(rest, []byte("<?")):
@@ -89,7 +97,6 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 			if !simplePI(rest[2:end], len(path) == 0 && top == nil) {
 				return t, false
 			}
-			line += bytes.Count(rest[:end], []byte{'\n'})
 			i += end + 2
 			continue
 		case bytes.HasPrefix(rest, []byte("<!")):
@@ -100,12 +107,10 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 			return t, false
 		}
 		tag := rest[1:gt]
-		tagLine := line
-		line += bytes.Count(tag, []byte{'\n'})
 		i += gt + 1
 		if len(tag) > 0 && tag[0] == '/' { // end tag
-			name := string(bytes.TrimRight(tag[1:], " \t\r\n"))
-			if len(path) == 0 || path[len(path)-1] != name {
+			name := trimSpaceRight(tag[1:])
+			if len(path) == 0 || !bytes.Equal(path[len(path)-1], name) {
 				return t, false
 			}
 			path, nodes = path[:len(path)-1], nodes[:len(nodes)-1]
@@ -115,11 +120,14 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 		if self {
 			tag = tag[:len(tag)-1]
 		}
-		name, attrs, found := bytes.Cut(tag, []byte(" "))
-		if !found {
-			name, attrs, _ = bytes.Cut(tag, []byte("\t"))
+		name, attrs := tag, []byte(nil)
+		for j, c := range tag {
+			if isSpace(c) {
+				name, attrs = tag[:j], tag[j:]
+				break
+			}
 		}
-		if !simpleName(name) {
+		if !xmlspan.SimpleName(name) {
 			return t, false
 		}
 		if len(path) == 0 && top != nil {
@@ -129,18 +137,19 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 		if !ok {
 			return t, false
 		}
-		path = append(path, string(name))
+		path = append(path, name)
 		var n *xmlNode
-		if wanted(path) {
-			n = &xmlNode{name: path[len(path)-1], line: tagLine, typ: typ}
-			if len(path) == 1 {
-				top = n
-			} else if p := nodes[len(nodes)-1]; p != nil {
-				p.children = append(p.children, n)
+		switch {
+		case len(path) == 1:
+			top = &xmlNode{name: string(name), line: lineAt(i)}
+			if wanted(path) {
+				top.typ = string(typ)
 			}
-		} else if len(path) == 1 {
-			top = &xmlNode{name: path[0], line: tagLine}
 			n = top
+		case nodes[len(nodes)-1] != nil && wanted(path):
+			n = &xmlNode{name: string(name), line: lineAt(i), typ: string(typ)}
+			p := nodes[len(nodes)-1]
+			p.children = append(p.children, n)
 		}
 		nodes = append(nodes, n)
 		if len(path) > maxXMLDepth {
@@ -156,66 +165,46 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 	return xmlTree{top}, true
 }
 
-// typeAttr returns the value of a type="…" attribute among attrs.
-func typeAttr(attrs []byte) (string, bool) {
-	typ := ""
-	s := strings.TrimSpace(string(attrs))
-	for s != "" {
-		eq := strings.IndexByte(s, '=')
-		if eq < 0 {
-			return "", false
+// typeAttr checks the attributes that follow a tag's name and returns the
+// value of the last one whose local name is type, as the full parser takes
+// it.
+func typeAttr(attrs []byte) ([]byte, bool) {
+	var buf [4]xmlspan.Attr
+	as, ok := xmlspan.PlainAttrs(attrs, buf[:0])
+	if !ok {
+		return nil, false
+	}
+	var typ []byte
+	for _, a := range as {
+		if _, local, _ := xmlspan.SplitName(a.Name); string(local) == "type" {
+			typ = a.Value
 		}
-		key := strings.TrimSpace(s[:eq])
-		if !simpleName([]byte(key)) {
-			return "", false
-		}
-		rest := strings.TrimLeft(s[eq+1:], " \t\r\n")
-		if rest == "" || rest[0] != '"' && rest[0] != '\'' {
-			return "", false
-		}
-		end := strings.IndexByte(rest[1:], rest[0])
-		if end < 0 {
-			return "", false
-		}
-		val := rest[1 : 1+end]
-		if strings.ContainsAny(val, "&<") {
-			return "", false
-		}
-		after := rest[2+end:]
-		if after != "" && !strings.ContainsAny(after[:1], " \t\r\n") {
-			return "", false // no space after the value
-		}
-		if key == "type" {
-			typ = val
-		}
-		s = strings.TrimLeft(after, " \t\r\n")
 	}
 	return typ, true
 }
 
-// simpleName reports whether b is an XML name of the plain ASCII kind Hyper-V
-// writes: a letter or '_', then letters, digits, '_', '-' or '.'.
-func simpleName(b []byte) bool {
-	if len(b) == 0 {
-		return false
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func trimSpaceLeft(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
 	}
-	for i, c := range b {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
-		case i > 0 && ('0' <= c && c <= '9' || c == '-' || c == '.'):
-		default:
-			return false
-		}
+	return b
+}
+
+func trimSpaceRight(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
 	}
-	return true
+	return b
 }
 
 // simplePI accepts a processing instruction the full parser would: a plain
 // target, and for the XML declaration (only before the root) version 1.0
 // and an encoding the reader decodes.
 func simplePI(pi []byte, beforeRoot bool) bool {
-	target, rest, _ := bytes.Cut(pi, []byte(" "))
-	if !simpleName(target) {
+	target, _, _ := bytes.Cut(pi, []byte(" "))
+	if !xmlspan.SimpleName(target) {
 		return false
 	}
 	if !strings.EqualFold(string(target), "xml") {
@@ -224,24 +213,13 @@ func simplePI(pi []byte, beforeRoot bool) bool {
 	if string(target) != "xml" || !beforeRoot {
 		return false
 	}
+	as, ok := xmlspan.PlainAttrs(pi[len(target):], nil)
+	if !ok {
+		return false
+	}
 	attrs := map[string]string{}
-	s := strings.TrimSpace(string(rest))
-	for s != "" {
-		eq := strings.IndexByte(s, '=')
-		if eq < 0 {
-			return false
-		}
-		key := strings.TrimSpace(s[:eq])
-		v := strings.TrimLeft(s[eq+1:], " ")
-		if v == "" || v[0] != '"' && v[0] != '\'' {
-			return false
-		}
-		end := strings.IndexByte(v[1:], v[0])
-		if end < 0 {
-			return false
-		}
-		attrs[key] = v[1 : 1+end]
-		s = strings.TrimLeft(v[2+end:], " ")
+	for _, a := range as {
+		attrs[string(a.Name)] = string(a.Value)
 	}
 	if attrs["version"] != "1.0" {
 		return false

@@ -31,7 +31,7 @@ func FuzzReadXML(f *testing.F) {
 				}
 				a, aerr := resolve(ft, &Config{}, func(_ leaf, e error) error { return e })
 				b, berr := resolve(slow, &Config{}, func(_ leaf, e error) error { return e })
-				if (aerr == nil) != (berr == nil) || a.ID != b.ID || a.Name != b.Name || a.GlobalID != b.GlobalID || a.Version != b.Version || a.Subtype != b.Subtype {
+				if (aerr == nil) != (berr == nil) || a.ID != b.ID || a.Line != b.Line || a.Name != b.Name || a.GlobalID != b.GlobalID || a.Version != b.Version || a.Subtype != b.Subtype {
 					t.Fatalf("fast and full parses differ: %+v %v / %+v %v", a, aerr, b, berr)
 				}
 			}

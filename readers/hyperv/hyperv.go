@@ -195,6 +195,12 @@ func ReadXML(r io.Reader) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ParseXML(b)
+}
+
+// ParseXML reads an XML configuration from its bytes, which it does not
+// keep.
+func ParseXML(b []byte) (*Config, error) {
 	if len(b) > textlimit.MaxFileSize {
 		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a Hyper-V configuration", textlimit.MaxFileSize>>20)}
 	}
@@ -235,18 +241,29 @@ func decodeUTF16(b []byte, order binary.ByteOrder) ([]byte, error) {
 	if len(b)%2 != 0 {
 		return nil, fmt.Errorf("UTF-16 text of an odd %d bytes (truncated?)", len(b))
 	}
-	// Hyper-V's XML is ASCII in practice: narrow it without decoding.
-	lo, hi := 0, 1
+	// Hyper-V's XML is ASCII in practice: narrow it without decoding, four
+	// code units at a time.
+	mask, shift := uint64(0xff80ff80ff80ff80), 0 // little-endian: the low byte first
 	if order == binary.BigEndian {
-		lo, hi = 1, 0
+		mask, shift = 0x80ff80ff80ff80ff, 8
 	}
 	ascii := make([]byte, len(b)/2)
-	for i := range ascii {
-		if b[2*i+hi] != 0 || b[2*i+lo] >= 0x80 {
+	i := 0
+	for ; i+4 <= len(ascii); i += 4 {
+		w := binary.LittleEndian.Uint64(b[2*i:])
+		if w&mask != 0 {
 			ascii = nil
 			break
 		}
-		ascii[i] = b[2*i+lo]
+		w >>= shift
+		ascii[i], ascii[i+1], ascii[i+2], ascii[i+3] = byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
+	}
+	for ; ascii != nil && i < len(ascii); i++ {
+		if c := order.Uint16(b[2*i:]); c < 0x80 {
+			ascii[i] = byte(c)
+		} else {
+			ascii = nil
+		}
 	}
 	if ascii != nil {
 		return ascii, nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
@@ -286,5 +287,56 @@ func TestCheckpointPath(t *testing.T) {
 		if got := IsCheckpointPath(p); got != want {
 			t.Errorf("IsCheckpointPath(%q) = %v", p, got)
 		}
+	}
+}
+
+// TestDecodeText checks the UTF-16 decoding against unicode/utf16 for
+// ASCII text of every length around the four-unit step, and for text with
+// a non-ASCII character at the start, the middle and the end.
+func TestDecodeText(t *testing.T) {
+	var texts []string
+	for n := 0; n <= 9; n++ {
+		texts = append(texts, strings.Repeat("<a>", 3)[:n])
+	}
+	texts = append(texts, "é<configuration/>", "<name>Büro-DC</name>", "<x>€</x>é", "<x>\U0001F600</x>", "ab\u0080c", "abcd\u0100")
+	for _, s := range texts {
+		units := utf16.Encode([]rune(s))
+		le := []byte{0xff, 0xfe}
+		be := []byte{0xfe, 0xff}
+		for _, u := range units {
+			le = append(le, byte(u), byte(u>>8))
+			be = append(be, byte(u>>8), byte(u))
+		}
+		for _, in := range [][]byte{le, be} {
+			got, err := DecodeText(in)
+			if err != nil || string(got) != s {
+				t.Errorf("DecodeText(% x) = %q, %v; want %q", in, got, err, s)
+			}
+		}
+	}
+}
+
+// TestScanXMLLines checks that the fast scanner reports an element's line
+// as the full parser does (the line its start tag ends on), also when the
+// tag spans lines.
+func TestScanXMLLines(t *testing.T) {
+	doc := []byte("<?xml version=\"1.0\"?>\n<configuration>\n <!-- a\n comment -->\n <global_settings>\n  <devices>\n   <generation_id\n      type=\"string\">805a287a250989e4fe6f6992be334a43</generation_id>\n  </devices>\n </global_settings>\n</configuration>\n")
+	fast, ok := scanXML(doc)
+	if !ok {
+		t.Fatal("the fast scanner gave up on a plain document")
+	}
+	full, err := parseXML(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lf := fast.lookup(GenerationIDPath)
+	ls := full.lookup(GenerationIDPath)
+	if len(lf) != 1 || len(ls) != 1 {
+		t.Fatalf("%d and %d matches", len(lf), len(ls))
+	}
+	a, _ := lf[0].pos()
+	b, _ := ls[0].pos()
+	if a != 8 || b != 8 {
+		t.Errorf("generation_id on line %d (fast) and %d (full), want 8", a, b)
 	}
 }

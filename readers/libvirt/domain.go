@@ -55,9 +55,6 @@ func Read(r io.Reader) (*Domain, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > textlimit.MaxFileSize {
-		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a libvirt domain", textlimit.MaxFileSize>>20)}
-	}
 	return Parse(b)
 }
 
@@ -68,6 +65,45 @@ func ReadFile(name string) (*Domain, error) { return textlimit.ReadFile(name, Re
 // is a domain, also when the error is [genid.ErrNotFound] or a problem with
 // the ID, so that callers can still name the VM and rewrite the document.
 func Parse(doc []byte) (*Domain, error) {
+	if len(doc) > textlimit.MaxFileSize {
+		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a libvirt domain", textlimit.MaxFileSize>>20)}
+	}
+	o, ok := scan(doc)
+	if !ok {
+		var err error
+		if o, err = parseOutline(doc); err != nil {
+			return nil, err
+		}
+	}
+	return o.domain()
+}
+
+// An outline is what Parse needs of a document: the root element and its
+// children, where they are, and the few values read from them. It comes
+// from the fast scanner for documents in the plain shape libvirt and the
+// tools around it write, and from encoding/xml and etree otherwise; both
+// give the same outline for a document both read.
+type outline struct {
+	root      xmlspan.Element
+	children  []xmlspan.Element
+	typ       string    // the root's type attribute
+	acpi      bool      // features/acpi exists
+	name      string    // text of the last unprefixed <name>, trimmed
+	uuid      string    // text of the last unprefixed <uuid>, trimmed
+	genids    []int     // indices of the unprefixed <genid> children
+	genidText string    // all the text in the first <genid>
+	cmdlines  []cmdline // <qemu:commandline> children
+}
+
+// A cmdline is a <qemu:commandline> child of the root and its arguments.
+type cmdline struct {
+	child int
+	args  []string
+}
+
+// parseOutline reads the outline with encoding/xml (for byte spans) and
+// etree (for structure).
+func parseOutline(doc []byte) (*outline, error) {
 	spans, err := xmlspan.Scan(doc)
 	if err != nil {
 		var se *xmlspan.SyntaxError
@@ -76,8 +112,9 @@ func Parse(doc []byte) (*Domain, error) {
 		}
 		return nil, err
 	}
+	o := &outline{root: spans.Root}
 	if spans.Root.Prefix != "" || spans.Root.Local != "domain" {
-		return nil, &genid.InputError{Line: spans.Root.Line, Err: fmt.Errorf("the root element is <%s>, not <domain>: not a libvirt domain", spans.Root.Local)}
+		return o, nil // domain() reports it
 	}
 	x := etree.NewDocument()
 	if err := x.ReadFromBytes(doc); err != nil {
@@ -88,54 +125,68 @@ func Parse(doc []byte) (*Domain, error) {
 	if len(children) != len(spans.Children) {
 		return nil, &genid.InputError{Line: spans.Root.Line, Err: errors.New("the document's structure could not be read consistently")}
 	}
-	d := &Domain{Type: root.SelectAttrValue("type", ""), ACPI: root.FindElement("features/acpi") != nil}
-	var genids, cmdlines []int
+	o.children = spans.Children
+	o.typ = root.SelectAttrValue("type", "")
+	o.acpi = root.FindElement("features/acpi") != nil
 	for i, c := range children {
 		if c.Space != "" {
 			if c.Tag == "commandline" && c.NamespaceURI() == QEMUNamespace {
-				cmdlines = append(cmdlines, i)
+				var args []string
+				for _, a := range c.ChildElements() {
+					if a.Tag == "arg" && a.NamespaceURI() == QEMUNamespace {
+						args = append(args, a.SelectAttrValue("value", ""))
+					}
+				}
+				o.cmdlines = append(o.cmdlines, cmdline{i, args})
 			}
 			continue
 		}
 		switch c.Tag {
 		case "name":
-			d.Name = strings.TrimSpace(c.Text())
+			o.name = strings.TrimSpace(c.Text())
 		case "uuid":
-			d.UUID = strings.TrimSpace(c.Text())
+			o.uuid = strings.TrimSpace(c.Text())
 		case "genid":
-			genids = append(genids, i)
+			if len(o.genids) == 0 {
+				o.genidText = allText(c)
+			}
+			o.genids = append(o.genids, i)
 		}
 	}
+	return o, nil
+}
+
+// domain interprets the outline.
+func (o *outline) domain() (*Domain, error) {
+	if o.root.Prefix != "" || o.root.Local != "domain" {
+		return nil, &genid.InputError{Line: o.root.Line, Err: fmt.Errorf("the root element is <%s>, not <domain>: not a libvirt domain", o.root.Local)}
+	}
+	d := &Domain{Type: o.typ, ACPI: o.acpi, Name: o.name, UUID: o.uuid}
+	genids := o.genids
 	at := func(i int, empty bool) *Element {
-		s := spans.Children[i]
+		s := o.children[i]
 		return &Element{Line: s.Line, Start: s.Start, End: s.End, Empty: empty}
 	}
 	if len(genids) > 1 {
-		return d, &genid.InputError{Line: spans.Children[genids[1]].Line, Key: "genid", Err: errors.New("element 'genid' can only appear once (libvirt refuses the domain)")}
+		return d, &genid.InputError{Line: o.children[genids[1]].Line, Key: "genid", Err: errors.New("element 'genid' can only appear once (libvirt refuses the domain)")}
 	}
 	if len(genids) == 1 {
-		d.GenIDText = allText(children[genids[0]])
+		d.GenIDText = o.genidText
 		d.GenID = at(genids[0], strings.TrimSpace(d.GenIDText) == "")
 	}
 
 	// A vmgenid device passed through <qemu:commandline>.
 	var cmdID genid.ID
 	var cmdErr error
-	for _, i := range cmdlines {
-		var args []string
-		for _, a := range children[i].ChildElements() {
-			if a.Tag == "arg" && a.NamespaceURI() == QEMUNamespace {
-				args = append(args, a.SelectAttrValue("value", ""))
-			}
-		}
-		info, err := qemuargs.Scan(args)
+	for _, c := range o.cmdlines {
+		info, err := qemuargs.Scan(c.args)
 		if err == nil && len(info.Devices) == 0 {
 			continue
 		}
 		if d.QEMUArgs != nil {
-			return d, &genid.InputError{Line: spans.Children[i].Line, Key: "qemu:commandline", Err: errors.New("a second vmgenid device: QEMU allows at most one")}
+			return d, &genid.InputError{Line: o.children[c.child].Line, Key: "qemu:commandline", Err: errors.New("a second vmgenid device: QEMU allows at most one")}
 		}
-		d.QEMUArgs = at(i, false)
+		d.QEMUArgs = at(c.child, false)
 		if err == nil {
 			cmdID, _, err = info.GenID()
 		}
@@ -173,7 +224,7 @@ func Parse(doc []byte) (*Domain, error) {
 	case "vmware":
 		d.Convention = ConvVMware
 	case "":
-		return d, &genid.InputError{Line: spans.Root.Line, Key: "domain", Err: errors.New("no type attribute: the meaning of <genid> depends on the domain type")}
+		return d, &genid.InputError{Line: o.root.Line, Key: "domain", Err: errors.New("no type attribute: the meaning of <genid> depends on the domain type")}
 	default:
 		return d, &genid.InputError{Line: d.GenID.Line, Key: "genid", Err: fmt.Errorf("%w: <genid> in a type='%s' domain: which bytes its guest sees is not established (qemu, kvm and vmware are)", genid.ErrUnsupported, d.Type)}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/genid-migrate/genid-migrate/genid"
@@ -26,6 +27,15 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		if len(doc) > 1<<20 {
 			return
+		}
+		if fast, ok := scan(doc); ok {
+			full, err := parseOutline(doc)
+			if err != nil {
+				t.Fatalf("the fast scanner accepts what the full parsers reject (%v)", err)
+			}
+			if !reflect.DeepEqual(fast, full) {
+				t.Fatalf("outlines differ:\nfast %+v\nfull %+v", fast, full)
+			}
 		}
 		d, err := Parse(doc)
 		var ie *genid.InputError

@@ -1,0 +1,127 @@
+package xmlspan
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// The helpers below serve the readers' fast scanners, which handle only
+// the plain subset of XML that hypervisors write and leave the rest to a
+// full parser.
+
+// PlainASCII reports whether b holds only printable ASCII, tab, LF and CR:
+// text whose bytes are its characters and that XML allows everywhere.
+func PlainASCII(b []byte) bool {
+	const (
+		high  = 0x8080808080808080
+		ones  = 0x0101010101010101
+		space = 0x2020202020202020
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&high != 0 {
+			return false
+		}
+		// A byte below 0x20 sets its high bit in (w-space)&^w, and 0x7f
+		// sets it in w+ones; only then are the eight bytes looked at one
+		// by one, exactly.
+		if ((w-space)&^w|(w+ones))&high != 0 && !plainBytes(b[i:i+8]) {
+			return false
+		}
+	}
+	return plainBytes(b[i:])
+}
+
+func plainBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// SimpleName reports whether b is an XML name of the plain ASCII kind: a
+// letter or '_', then letters, digits, '_', '-' or '.'.
+func SimpleName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
+		case i > 0 && ('0' <= c && c <= '9' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// SplitName splits a plain name into its prefix and local part: a
+// [SimpleName], or two joined by one ':'.
+func SplitName(b []byte) (prefix, local []byte, ok bool) {
+	for i, c := range b {
+		if c == ':' {
+			p, l := b[:i], b[i+1:]
+			return p, l, SimpleName(p) && SimpleName(l)
+		}
+	}
+	return nil, b, SimpleName(b)
+}
+
+// An Attr is an attribute of a plain tag, as written.
+type Attr struct{ Name, Value []byte }
+
+// PlainAttrs reads the attributes that follow a tag's name (or a processing
+// instruction's target) and appends them to out: each preceded by white
+// space, a plain name ([SplitName]), '=' with optional white space around
+// it, and a value in single or double quotes holding no '<' or '&'; then
+// only white space. Anything else gives ok = false, for a full parser.
+func PlainAttrs(b []byte, out []Attr) (attrs []Attr, ok bool) {
+	for {
+		t := trimSpaceLeft(b)
+		if len(t) == 0 {
+			return out, true
+		}
+		if len(t) == len(b) {
+			return nil, false // no white space before the attribute
+		}
+		n := 0
+		for n < len(t) && !isSpace(t[n]) && t[n] != '=' {
+			n++
+		}
+		name := t[:n]
+		if _, _, ok := SplitName(name); !ok {
+			return nil, false
+		}
+		t = trimSpaceLeft(t[n:])
+		if len(t) == 0 || t[0] != '=' {
+			return nil, false
+		}
+		t = trimSpaceLeft(t[1:])
+		if len(t) == 0 || t[0] != '\'' && t[0] != '"' {
+			return nil, false
+		}
+		end := bytes.IndexByte(t[1:], t[0])
+		if end < 0 {
+			return nil, false
+		}
+		value := t[1 : 1+end]
+		if bytes.IndexByte(value, '<') >= 0 || bytes.IndexByte(value, '&') >= 0 {
+			return nil, false
+		}
+		out = append(out, Attr{name, value})
+		b = t[2+end:]
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func trimSpaceLeft(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
