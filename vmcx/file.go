@@ -1,6 +1,7 @@
 package vmcx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sort"
+	"strconv"
 )
 
 // Signatures, the format version and structure sizes (docs/hyperv-format.md §2).
@@ -138,6 +141,8 @@ func NewFile(r io.ReaderAt, size int64) (*File, error) {
 	if size < 2*headerBOffset+objHeaderLen {
 		return nil, corrupt(0, "file", "%d bytes, shorter than the two headers and the object table", size)
 	}
+	v.readHead()
+	defer v.release()
 	for i, off := range []int64{0, headerBOffset} {
 		f.Headers[i] = readHeader(v, off, size)
 	}
@@ -173,7 +178,25 @@ func NewFile(r io.ReaderAt, size int64) (*File, error) {
 	if err := f.link(); err != nil {
 		return nil, err
 	}
+	f.ownValues()
 	return f, nil
+}
+
+// ownValues copies the keys' values, which refer to the bytes read, into
+// one buffer of the File's own.
+func (f *File) ownValues() {
+	n := 0
+	for _, k := range f.Keys {
+		n += len(k.value)
+	}
+	buf := make([]byte, 0, n)
+	for _, k := range f.Keys {
+		if k.value != nil {
+			start := len(buf)
+			buf = append(buf, k.value...)
+			k.value = buf[start:len(buf):len(buf)]
+		}
+	}
 }
 
 // readHeader reads and validates the header copy at off.
@@ -189,7 +212,7 @@ func readHeader(v *view, off, size int64) Header {
 		h.Err = corrupt(off, what, "signature %#08x, want %#08x", sig, fileSignature)
 		return h
 	}
-	if stored, computed := le32(b, 4), crcZeroed(b, 4); stored != computed {
+	if stored, computed := le32(b, 4), v.crcZeroed(b, 4); stored != computed {
 		h.Err = checksum(off, what, stored, computed)
 		return h
 	}
@@ -226,7 +249,7 @@ func (f *File) readJournal(v *view) error {
 	if sig := le32(b, 0); sig != logSignature {
 		return corrupt(off, "replay log header", "signature %#08x, want %#08x", sig, logSignature)
 	}
-	if stored, computed := le32(b, 4), crcZeroed(b, 4); stored != computed {
+	if stored, computed := le32(b, 4), v.crcZeroed(b, 4); stored != computed {
 		return checksum(off, "replay log header", stored, computed)
 	}
 	live, max := le32(b, 8), le32(b, 0x0D)
@@ -257,7 +280,7 @@ func (f *File) readJournal(v *view) error {
 		if err != nil {
 			return unclean(err)
 		}
-		if stored, computed := le32(e, 0x14), crcZeroed(e, 0x14); stored != computed {
+		if stored, computed := le32(e, 0x14), v.crcZeroed(e, 0x14); stored != computed {
 			return unclean(checksum(eoff, what, stored, computed))
 		}
 		target := binary.LittleEndian.Uint64(e[0:])
@@ -305,7 +328,7 @@ func (f *File) readObjects(v *view) error {
 	for i := 0; i < int(count); i++ {
 		s := slots[i*objSlotLen : (i+1)*objSlotLen]
 		soff := off + objHeaderLen + int64(i)*objSlotLen
-		if stored, computed := le32(s, 1), crcZeroed(s, 1); stored != computed {
+		if stored, computed := le32(s, 1), v.crcZeroed(s, 1); stored != computed {
 			return checksum(soff, fmt.Sprintf("object table slot %d", i), stored, computed)
 		}
 		if s[0x11] == 0 {
@@ -321,18 +344,18 @@ func (f *File) readObjects(v *view) error {
 func (f *File) readTables(v *view) error {
 	page := int64(f.Header.Alignment)
 	total := int64(0)
-	seen := map[uint16]int64{}
+	var names nameArena
 	for _, o := range f.Objects {
 		soff := 2*int64(f.Header.HeaderSize) + objHeaderLen + int64(o.Slot)*objSlotLen
-		what := fmt.Sprintf("object table slot %d", o.Slot)
 		switch o.Type {
 		case ObjectKeyTable:
 		case ObjectContinuation:
-			return unsupported(soff, what, "object-table continuation (never seen in a real file)")
+			return unsupported(soff, fmt.Sprintf("object table slot %d", o.Slot), "object-table continuation (never seen in a real file)")
 		default:
 			continue
 		}
 		size := int64(o.Size)
+		what := "object table slot " + strconv.Itoa(o.Slot)
 		switch {
 		case o.Offset < 0 || o.Offset%page != 0:
 			return corrupt(soff, what, "key table offset %#x is not page-aligned", o.Offset)
@@ -352,27 +375,52 @@ func (f *File) readTables(v *view) error {
 		if sig := binary.LittleEndian.Uint16(b); sig != tableSignature {
 			return corrupt(o.Offset, "key table", "signature %#04x, want %#04x", sig, tableSignature)
 		}
-		if stored, computed := le32(b, 6), crcZeroed(b[:tableHeadLen], 6); stored != computed {
+		if stored, computed := le32(b, 6), v.crcZeroed(b[:tableHeadLen], 6); stored != computed {
 			return checksum(o.Offset, "key table header", stored, computed)
 		}
 		t := Table{Index: binary.LittleEndian.Uint16(b[2:]), Sequence: binary.LittleEndian.Uint16(b[4:]), Offset: o.Offset, Size: size}
 		if t.Index == 0 {
 			return corrupt(o.Offset+2, "key table header", "index 0")
 		}
-		if prev, dup := seen[t.Index]; dup {
-			return unsupported(o.Offset+2, "key table header", "a second key table with index %d (the first at %#x): versioned tables have never been seen in a real file", t.Index, prev)
+		for _, prev := range f.Tables {
+			if prev.Index == t.Index {
+				return unsupported(o.Offset+2, "key table header", "a second key table with index %d (the first at %#x): versioned tables have never been seen in a real file", t.Index, prev.Offset)
+			}
 		}
-		seen[t.Index] = o.Offset
 		f.Tables = append(f.Tables, t)
-		if err := f.readEntries(t, b); err != nil {
+		if err := f.readEntries(v, t, b, &names); err != nil {
 			return err
 		}
 	}
+	names.assign(f.Keys)
 	return nil
 }
 
-// readEntries parses the entries of one key table.
-func (f *File) readEntries(t Table, b []byte) error {
+// nameArena collects the keys' names while the tables are read, so that
+// they become one string rather than one allocation each.
+type nameArena struct {
+	b    []byte
+	ends []int // ends[i] is where the i-th key's name ends in b
+}
+
+func (a *nameArena) add(name []byte) {
+	a.b = append(a.b, name...)
+	a.ends = append(a.ends, len(a.b))
+}
+
+// assign sets the names of keys, which were added in the same order.
+func (a *nameArena) assign(keys []*Key) {
+	all := string(a.b)
+	start := 0
+	for i, k := range keys {
+		k.Name = all[start:a.ends[i]]
+		start = a.ends[i]
+	}
+}
+
+// readEntries parses the entries of one key table. Their names go to
+// names, in the order the keys are added to f.Keys.
+func (f *File) readEntries(v *view, t Table, b []byte, names *nameArena) error {
 	// First pass: check sizes and count the entries, to allocate them at once.
 	count := 0
 	for off := int64(tableHeadLen); off <= int64(len(b))-entryHeadLen; {
@@ -389,6 +437,7 @@ func (f *File) readEntries(t Table, b []byte) error {
 		off += size
 	}
 	slab := make([]Key, count)
+	f.Keys = slices.Grow(f.Keys, count)
 	n := 0
 	for off := int64(tableHeadLen); n < count; {
 		size := int64(le32(b, int(off)+2))
@@ -400,7 +449,8 @@ func (f *File) readEntries(t Table, b []byte) error {
 		}
 		k := &slab[n]
 		n++
-		if err := parseEntry(k, e, eoff, e[0], e[1]); err != nil {
+		name, err := parseEntry(v, k, e, eoff, e[0], e[1])
+		if err != nil {
 			return err
 		}
 		k.Table, k.TableOffset = t.Index, uint32(eoff-t.Offset)
@@ -408,30 +458,32 @@ func (f *File) readEntries(t Table, b []byte) error {
 			f.unknowns++
 		}
 		f.Keys = append(f.Keys, k)
+		names.add(name)
 	}
 	return nil
 }
 
-// parseEntry decodes one non-free entry and checks its CRC.
-func parseEntry(k *Key, e []byte, eoff int64, typ, flags byte) error {
-	*k = Key{Type: Type(typ), Flags: flags, Offset: eoff,
-		parentTable: binary.LittleEndian.Uint16(e[6:]), parentOffset: le32(e, 8), Sequence: le32(e, 0x10)}
+// parseEntry decodes one non-free entry into the zero Key k and checks its CRC. It returns the
+// key's name; k.Name is set later, from all the names at once.
+func parseEntry(v *view, k *Key, e []byte, eoff int64, typ, flags byte) ([]byte, error) {
+	// k is new (zero): set fields one by one rather than copying a whole
+	// Key, which costs write barriers for its pointer fields.
+	k.Type, k.Flags, k.Offset = Type(typ), flags, eoff
+	k.parentTable, k.parentOffset, k.Sequence = binary.LittleEndian.Uint16(e[6:]), le32(e, 8), le32(e, 0x10)
 	keyLen := int(e[0x14])
 	if keyLen < 1 || entryHeadLen+keyLen > len(e) {
-		return corrupt(eoff, "key entry", "key length %d does not fit in a %d-byte entry", keyLen, len(e))
+		return nil, corrupt(eoff, "key entry", "key length %d does not fit in a %d-byte entry", keyLen, len(e))
 	}
 	name := e[entryHeadLen : entryHeadLen+keyLen]
-	for i, c := range name[:keyLen-1] {
-		if c == 0 {
-			return corrupt(eoff+entryHeadLen+int64(i), "key entry", "NUL inside the key name")
-		}
+	if i := bytes.IndexByte(name, 0); i >= 0 && i < keyLen-1 {
+		return nil, corrupt(eoff+entryHeadLen+int64(i), "key entry", "NUL inside the key name")
 	}
 	if name[keyLen-1] != 0 {
-		return corrupt(eoff+entryHeadLen+int64(keyLen)-1, "key entry", "key name not NUL-terminated")
+		return nil, corrupt(eoff+entryHeadLen+int64(keyLen)-1, "key entry", "key name not NUL-terminated")
 	}
-	k.Name = string(name[:keyLen-1])
+	name = name[:keyLen-1]
 	if !k.Type.Known() {
-		return nil // value size unknown: cannot be checked; reading it fails
+		return name, nil // value size unknown: cannot be checked; reading it fails
 	}
 	voff := entryHeadLen + keyLen
 	rest := e[voff:]
@@ -447,56 +499,92 @@ func parseEntry(k *Key, e []byte, eoff int64, typ, flags byte) error {
 		n = 12
 	case k.Type == TypeString || k.Type == TypeBytes:
 		if len(rest) < 4 {
-			return corrupt(eoff+int64(voff), "key entry", "%s length does not fit", k.Type)
+			return nil, corrupt(eoff+int64(voff), "key entry", "%s length does not fit", k.Type)
 		}
 		l := le32(rest, 0)
 		if int64(l) > int64(len(rest))-4 {
-			return corrupt(eoff+int64(voff), "key entry", "%s of %d bytes does not fit in the entry", k.Type, l)
+			return nil, corrupt(eoff+int64(voff), "key entry", "%s of %d bytes does not fit in the entry", k.Type, l)
 		}
 		if k.Type == TypeString && l%2 != 0 {
-			return corrupt(eoff+int64(voff), "key entry", "UTF-16 string of an odd %d bytes", l)
+			return nil, corrupt(eoff+int64(voff), "key entry", "UTF-16 string of an odd %d bytes", l)
 		}
 		n = 4 + int(l)
 	}
 	if n > len(rest) {
-		return corrupt(eoff+int64(voff), "key entry", "%s value of %d bytes does not fit in the entry", k.Type, n)
+		return nil, corrupt(eoff+int64(voff), "key entry", "%s value of %d bytes does not fit in the entry", k.Type, n)
 	}
 	covered := e[:voff+n]
-	if stored, computed := le32(e, 0x0C), crcZeroed(covered, 0x0C); stored != computed {
-		return checksum(eoff, "key entry "+quote(k.Name), stored, computed)
+	if stored, computed := le32(e, 0x0C), v.crcZeroed(covered, 0x0C); stored != computed {
+		return nil, checksum(eoff, "key entry "+quote(string(name)), stored, computed)
 	}
-	k.value = rest[:n:n] // the table's buffer is not reused
+	k.value = rest[:n:n] // the bytes read; NewFile copies them before it returns
 	k.verified = true
-	return nil
+	return name, nil
 }
 
 // link builds the tree from the parent references.
 func (f *File) link() error {
-	type ref struct {
-		table  uint16
-		offset uint32
-	}
-	byRef := make(map[ref]*Key, len(f.Keys))
 	f.Keys = slices.Clip(f.Keys)
-	for _, k := range f.Keys {
-		byRef[ref{k.Table, k.TableOffset}] = k
+	// The keys of each table are contiguous in f.Keys, in increasing table
+	// offset: a parent is found by a binary search in its table's run.
+	type run struct {
+		table  uint16
+		lo, hi int
 	}
+	var runs []run
+	for i, k := range f.Keys {
+		if len(runs) == 0 || runs[len(runs)-1].table != k.Table {
+			runs = append(runs, run{k.Table, i, i})
+		}
+		runs[len(runs)-1].hi = i + 1
+	}
+	find := func(table uint16, offset uint32) int {
+		for _, r := range runs {
+			if r.table == table {
+				keys := f.Keys[r.lo:r.hi]
+				i := sort.Search(len(keys), func(i int) bool { return keys[i].TableOffset >= offset })
+				if i < len(keys) && keys[i].TableOffset == offset {
+					return r.lo + i
+				}
+				return -1
+			}
+		}
+		return -1
+	}
+	children := make([]int32, len(f.Keys)) // number of children of each key
+	linked := 0
 	for _, k := range f.Keys {
 		if k.parentTable == 0 {
 			f.roots = append(f.roots, k)
 			continue
 		}
-		p, ok := byRef[ref{k.parentTable, k.parentOffset}]
-		switch {
-		case !ok:
+		j := find(k.parentTable, k.parentOffset)
+		if j < 0 {
 			return corrupt(k.Offset+6, "key entry "+quote(k.Name), "parent (table %d, offset %#x) does not exist", k.parentTable, k.parentOffset)
+		}
+		p := f.Keys[j]
+		switch {
 		case p.Type != TypeNode:
 			return corrupt(k.Offset+6, "key entry "+quote(k.Name), "parent %s at %#x is a %s, not a node", quote(p.Name), p.Offset, p.Type)
 		case p == k:
 			return corrupt(k.Offset+6, "key entry "+quote(k.Name), "is its own parent")
 		}
 		k.Parent = p
-		p.Children = append(p.Children, k)
+		children[j]++
+		linked++
+	}
+	// Every parent's children share one backing array.
+	slab := make([]*Key, linked)
+	for j, n := range children {
+		if n > 0 {
+			f.Keys[j].Children = slab[:0:n]
+			slab = slab[n:]
+		}
+	}
+	for _, k := range f.Keys {
+		if p := k.Parent; p != nil {
+			p.Children = append(p.Children, k)
+		}
 	}
 	// Every key must reach a root within maxDepth steps: no cycles.
 	for _, k := range f.Keys {
@@ -544,11 +632,3 @@ func (f *File) Lookup(path string) []*Key {
 func (f *File) Unknown() int { return f.unknowns }
 
 func le32(b []byte, off int) uint32 { return binary.LittleEndian.Uint32(b[off:]) }
-
-// crcZeroed is the CRC-32/IEEE of b with the 4 bytes at off taken as zero.
-func crcZeroed(b []byte, off int) uint32 {
-	var zero [4]byte
-	c := crc32.Update(0, crc32.IEEETable, b[:off])
-	c = crc32.Update(c, crc32.IEEETable, zero[:])
-	return crc32.Update(c, crc32.IEEETable, b[off+4:])
-}

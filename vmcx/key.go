@@ -55,19 +55,19 @@ func (t Type) String() string {
 // A Key is one entry of the key tree.
 type Key struct {
 	Name        string
-	Type        Type
-	Flags       uint8
-	Offset      int64  // file offset of the entry
-	Table       uint16 // key table index
-	TableOffset uint32 // offset within the key table, header included
-	Sequence    uint32 // insertion sequence among its siblings
+	Offset      int64 // file offset of the entry
 	Parent      *Key
 	Children    []*Key // in insertion order
+	TableOffset uint32 // offset within the key table, header included
+	Sequence    uint32 // insertion sequence among its siblings
+	Table       uint16 // key table index
+	Type        Type
+	Flags       uint8
 
 	parentTable  uint16
+	verified     bool
 	parentOffset uint32
 	value        []byte // the value bytes covered by the CRC
-	verified     bool
 }
 
 // Path returns the key's path from its root, joined with "/".

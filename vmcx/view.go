@@ -3,16 +3,50 @@ package vmcx
 import (
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"sync"
 )
 
 // view reads the file through the patches of a replayed journal. Bytes past
 // the real end of the file, within the extent a patch reached, read as zero.
 type view struct {
 	r       io.ReaderAt
-	real    int64 // size of the file on disk
-	size    int64 // size of the image, patches included
+	real    int64  // size of the file on disk
+	size    int64  // size of the image, patches included
+	head    []byte // the file's first bytes, read at once; never modified
+	headBuf *[headSize]byte
 	patches []patchData
+	scratch []byte // for checksums computed with a field zeroed
+}
+
+// headSize is how much of the file is read at once when it is opened: a
+// whole configuration (real ones are 64 to 80 KiB), and a small, bounded
+// read of a multi-gigabyte runtime-state file.
+const headSize = 128 << 10
+
+// heads recycles the buffers the first bytes of files are read into: they
+// are large, and nothing refers to them once a File is built (key values
+// are copied out by release).
+var heads = sync.Pool{New: func() any { return new([headSize]byte) }}
+
+// readHead reads the first bytes of the file in one call. A short read is
+// not an error here: later reads past what was read go to the file and
+// report it.
+func (v *view) readHead() {
+	v.headBuf = heads.Get().(*[headSize]byte)
+	n, _ := v.r.ReadAt(v.headBuf[:min(v.real, headSize)], 0)
+	v.head = v.headBuf[:n]
+}
+
+// release returns the head buffer for reuse. Bytes read from it must no
+// longer be referred to.
+func (v *view) release() {
+	if v.headBuf != nil {
+		v.head = nil
+		heads.Put(v.headBuf)
+		v.headBuf = nil
+	}
 }
 
 type patchData struct {
@@ -28,10 +62,14 @@ func (v *view) patch(off int64, data []byte) {
 }
 
 // read returns n bytes at off, or a FormatError naming what when they are
-// not all in the image.
+// not all in the image. The bytes may be shared with other reads: callers
+// must not modify them.
 func (v *view) read(off int64, n int, what string) ([]byte, error) {
 	if off < 0 || n < 0 || off > v.size-int64(n) {
 		return nil, corrupt(off, what, "%d bytes at %#x run past the end of the %d-byte file (truncated?)", n, off, v.size)
+	}
+	if off <= int64(len(v.head))-int64(n) && !v.patched(off, n) {
+		return v.head[off : off+int64(n) : off+int64(n)], nil
 	}
 	b := make([]byte, n)
 	if off < v.real {
@@ -54,4 +92,26 @@ func (v *view) read(off int64, n int, what string) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// patched reports whether a patch overlaps the n bytes at off.
+func (v *view) patched(off int64, n int) bool {
+	for _, p := range v.patches {
+		if max(off, p.off) < min(off+int64(n), p.off+int64(len(p.data))) {
+			return true
+		}
+	}
+	return false
+}
+
+// crcZeroed is the CRC-32/IEEE of b with the 4 bytes at off taken as zero,
+// computed in one pass over a copy (b may be shared).
+func (v *view) crcZeroed(b []byte, off int) uint32 {
+	if cap(v.scratch) < len(b) {
+		v.scratch = make([]byte, len(b), max(len(b), 4<<10))
+	}
+	s := v.scratch[:len(b)]
+	copy(s, b)
+	clear(s[off : off+4])
+	return crc32.ChecksumIEEE(s)
 }
