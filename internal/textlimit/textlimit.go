@@ -27,7 +27,7 @@ const (
 func Lines(r io.Reader, fn func(line int, text []byte) error) error {
 	lr := &io.LimitedReader{R: r, N: MaxFileSize + 1}
 	sc := bufio.NewScanner(lr)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxLineSize+2) // room for CR LF
+	sc.Buffer(make([]byte, 0, 4<<10), MaxLineSize+2) // grows to fit the longest line; room for CR LF
 	line := 0
 	tooBig := func() error {
 		return &genid.InputError{Line: line, Err: fmt.Errorf("file larger than %d MiB: not a configuration file", MaxFileSize>>20)}
@@ -75,4 +75,29 @@ func ReadFile[T any](name string, read func(io.Reader) (T, error)) (T, error) {
 		ie.File = name
 	}
 	return v, err
+}
+
+// EqualFoldASCII reports whether s and t are equal ignoring the case of
+// ASCII letters only, as hypervisors compare configuration keys (Unicode
+// case folding would, say, match the Kelvin sign with k).
+func EqualFoldASCII(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		a, b := s[i], t[i]
+		if a == b {
+			continue
+		}
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
 }

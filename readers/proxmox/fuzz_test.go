@@ -4,11 +4,41 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/genid-migrate/genid-migrate/genid"
 )
+
+// The line shapes as regular expressions, the form PVE::QemuServer writes
+// them in: the reference the hand-written matchers are checked against.
+var (
+	keyLineRE    = regexp.MustCompile(`^([a-z][a-z_]*\d*):\s*(.*?)\s*$`)
+	headerLineRE = regexp.MustCompile(`^\[((?i:PENDING|special:cloudinit)|[a-zA-Z][a-zA-Z0-9_\-]+)\]\s*$`)
+)
+
+// FuzzLineShapes checks the hand-written line matchers against the
+// regular expressions they implement.
+func FuzzLineShapes(f *testing.F) {
+	for _, s := range []string{"vmgenid: 1", "net0:virtio=AA:BB", "[snap1]", "[PENDING] ", "[special:cloudinit]", "a1b: x", "[a]b]", "key:\t v \f", "[x-y_z9]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "\n") || !utf8.ValidString(s) {
+			return // lines hold no LF; Proxmox's files are UTF-8
+		}
+		k, v, ok := keyLine(s)
+		if m := keyLineRE.FindStringSubmatch(s); (m != nil) != ok || ok && (m[1] != k || m[2] != v) {
+			t.Fatalf("keyLine(%q) = %q, %q, %v; the expression gives %q", s, k, v, ok, m)
+		}
+		name, ok := headerLine(s)
+		if m := headerLineRE.FindStringSubmatch(s); (m != nil) != ok || ok && m[1] != name {
+			t.Fatalf("headerLine(%q) = %q, %v; the expression gives %q", s, name, ok, m)
+		}
+	})
+}
 
 // FuzzRead checks that errors carry a line, that a successful read returns
 // a non-zero ID that survives being written back as a vmgenid line, and that
@@ -54,7 +84,7 @@ func FuzzRead(f *testing.F) {
 		// The main section alone (up to the first section header) holds the same ID.
 		lines := strings.SplitAfter(in, "\n")
 		for i, l := range lines {
-			if headerLine.MatchString(strings.TrimRight(l, "\r\n")) {
+			if _, ok := headerLine(strings.TrimRight(l, "\r\n")); ok {
 				main, err := Read(strings.NewReader(strings.Join(lines[:i], "")))
 				if err != nil || main.ID != c.ID {
 					t.Fatalf("the main section alone gives %v, %v; the whole file %s", main, err, c.ID)

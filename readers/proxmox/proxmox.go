@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
@@ -66,10 +65,53 @@ type Config struct {
 
 // The line shapes of PVE::QemuServer's parse_vm_config: keys and section
 // headers start at column 0; anything else is skipped, as Proxmox skips it.
-var (
-	keyLine    = regexp.MustCompile(`^([a-z][a-z_]*\d*):\s*(.*?)\s*$`)
-	headerLine = regexp.MustCompile(`(?i)^\[(PENDING|special:cloudinit|[a-z][a-z0-9_\-]+)\]\s*$`)
-)
+
+// spaces are the characters Perl's and RE2's \s match in these lines.
+const spaces = " \t\n\f\r"
+
+// keyLine matches /^([a-z][a-z_]*\d*):\s*(.*?)\s*$/: a key, a colon, and
+// the value without the white space around it.
+func keyLine(s string) (key, value string, ok bool) {
+	i := 0
+	if i == len(s) || s[i] < 'a' || s[i] > 'z' {
+		return "", "", false
+	}
+	for i++; i < len(s) && ('a' <= s[i] && s[i] <= 'z' || s[i] == '_'); i++ {
+	}
+	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+	}
+	if i == len(s) || s[i] != ':' {
+		return "", "", false
+	}
+	return s[:i], strings.Trim(s[i+1:], spaces), true
+}
+
+// headerLine matches /^\[(PENDING|special:cloudinit|[a-z][a-z0-9_\-]+)\]\s*$/i
+// (ASCII letters in either case) and returns the section name.
+func headerLine(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '[' {
+		return "", false
+	}
+	end := strings.IndexByte(s, ']')
+	if end < 0 || strings.TrimLeft(s[end+1:], spaces) != "" {
+		return "", false
+	}
+	name := s[1:end]
+	if textlimit.EqualFoldASCII(name, "PENDING") || textlimit.EqualFoldASCII(name, "special:cloudinit") {
+		return name, true
+	}
+	if len(name) < 2 || !isLetter(name[0]) {
+		return "", false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !isLetter(c) && !('0' <= c && c <= '9') && c != '_' && c != '-' {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // Read parses a qemu-server configuration and returns the vmgenid of the
 // VM and of each snapshot. The Config is non-nil whenever the file parsed,
@@ -84,16 +126,15 @@ func Read(r io.Reader) (*Config, error) {
 		if strings.TrimSpace(s) == "" || s[0] == '#' {
 			return nil
 		}
-		if m := headerLine.FindStringSubmatch(s); m != nil {
-			c.Snapshots = append(c.Snapshots, Section{Name: m[1], Line: line, State: Absent})
+		if name, ok := headerLine(s); ok {
+			c.Snapshots = append(c.Snapshots, Section{Name: name, Line: line, State: Absent})
 			cur = &c.Snapshots[len(c.Snapshots)-1]
 			return nil
 		}
-		m := keyLine.FindStringSubmatch(s)
-		if m == nil {
+		key, val, ok := keyLine(s)
+		if !ok {
 			return nil
 		}
-		key, val := m[1], m[2]
 		if cur == &c.Section {
 			switch key {
 			case "name":

@@ -39,16 +39,81 @@ type File struct {
 	// entry is the one Lookup returns.
 	Conflicts []Conflict
 
-	index map[string]int // lower-case key → first entry
+	index   keyIndex // key → first entry, ignoring ASCII case
+	firstOf []int32  // firstOf[i] is the first entry with entry i's key
 }
 
-// Lookup returns the first entry whose key equals key, ignoring case.
+// Lookup returns the first entry whose key equals key, ignoring the case of
+// ASCII letters (as VMware compares keys).
 func (f *File) Lookup(key string) (Entry, bool) {
-	i, ok := f.index[strings.ToLower(key)]
-	if !ok {
+	i := f.index.find(f.Entries, key)
+	if i < 0 {
 		return Entry{}, false
 	}
 	return f.Entries[i], true
+}
+
+// keyIndex is an open-addressing hash table of entry indices, keyed by the
+// entry's key with ASCII case folded. It allocates once per file, where a
+// map keyed by lower-cased strings allocates for most keys.
+type keyIndex struct {
+	slots []int32 // entry index + 1; 0 is empty
+}
+
+func newKeyIndex(entries int) keyIndex {
+	n := 16
+	for n < 2*entries {
+		n *= 2
+	}
+	return keyIndex{slots: make([]int32, n)}
+}
+
+// foldHash is FNV-1a over the key with ASCII letters lower-cased.
+func foldHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
+}
+
+// find returns the index of the first entry whose key folds to key, or -1.
+func (x *keyIndex) find(entries []Entry, key string) int {
+	if len(x.slots) == 0 {
+		return -1
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := foldHash(key) & mask; ; i = (i + 1) & mask {
+		e := x.slots[i]
+		if e == 0 {
+			return -1
+		}
+		if textlimit.EqualFoldASCII(entries[e-1].Key, key) {
+			return int(e - 1)
+		}
+	}
+}
+
+// add returns the index of the first entry with the key of entries[i],
+// recording i as that entry if there is none. The table must have room (it
+// is sized for every entry at twice their number).
+func (x *keyIndex) add(entries []Entry, i int) int {
+	mask := uint64(len(x.slots) - 1)
+	key := entries[i].Key
+	for j := foldHash(key) & mask; ; j = (j + 1) & mask {
+		e := x.slots[j]
+		if e == 0 {
+			x.slots[j] = int32(i + 1)
+			return i
+		}
+		if textlimit.EqualFoldASCII(entries[e-1].Key, key) {
+			return int(e - 1)
+		}
+	}
 }
 
 // A Conflict is a key set twice with different values.
@@ -78,9 +143,15 @@ func Parse(r io.Reader) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ParseBytes(data)
+}
+
+// ParseBytes is [Parse] on the bytes of a file, which it does not keep.
+func ParseBytes(data []byte) (*File, error) {
 	text := string(data) // one copy; entries are substrings of it
 	text = strings.TrimPrefix(text, "\ufeff")
-	f := &File{index: make(map[string]int, 64), Entries: make([]Entry, 0, strings.Count(text, "\n")+1)}
+	lines := strings.Count(text, "\n") + 1
+	f := &File{index: newKeyIndex(lines), Entries: make([]Entry, 0, lines), firstOf: make([]int32, 0, lines)}
 	for line := 1; text != ""; line++ {
 		l, rest, _ := strings.Cut(text, "\n")
 		text = rest
@@ -107,18 +178,11 @@ func Parse(r io.Reader) (*File, error) {
 
 // add records e, keeping the first of repeated keys.
 func (f *File) add(e Entry) {
-	lk := strings.ToLower(e.Key)
-	if lk == ".encoding" {
+	if textlimit.EqualFoldASCII(e.Key, ".encoding") {
 		f.Encoding = unescape(e.Value)
 	}
-	if i, dup := f.index[lk]; dup {
-		if first := f.Entries[i]; first.Value != e.Value {
-			f.Conflicts = append(f.Conflicts, Conflict{First: first, Again: e})
-		}
-	} else {
-		f.index[lk] = len(f.Entries)
-	}
 	f.Entries = append(f.Entries, e)
+	f.firstOf = append(f.firstOf, int32(f.index.add(f.Entries, len(f.Entries)-1)))
 }
 
 // decodeValues turns the raw quoted text of every entry into UTF-8.
@@ -130,12 +194,18 @@ func (f *File) decodeValues() {
 	for i := range f.Entries {
 		f.Entries[i].Value = conv(unescape(f.Entries[i].Value))
 	}
+	// Conflicts compare the values as decoded.
+	for i, e := range f.Entries {
+		if first := int(f.firstOf[i]); first != i && f.Entries[first].Value != e.Value {
+			f.Conflicts = append(f.Conflicts, Conflict{First: f.Entries[first], Again: e})
+		}
+	}
 }
 
 // splitLine splits one line into its key and the raw text between the
 // quotes. Blank and comment lines give an empty key and no error.
 func splitLine(s string) (key, raw string, err error) {
-	t := strings.TrimLeft(s, " \t")
+	t := trimBlank(s)
 	if t == "" || t[0] == '#' {
 		return "", "", nil
 	}
@@ -143,11 +213,14 @@ func splitLine(s string) (key, raw string, err error) {
 	if eq < 0 {
 		return "", "", fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
 	}
-	key = strings.TrimRight(t[:eq], " \t")
-	if key == "" || strings.ContainsAny(key, " \t\"#") {
+	key = t[:eq]
+	for key != "" && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
+		key = key[:len(key)-1]
+	}
+	if key == "" || !plainKey(key) {
 		return "", "", fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
 	}
-	rest := strings.TrimLeft(t[eq+1:], " \t")
+	rest := trimBlank(t[eq+1:])
 	if rest == "" || rest[0] != '"' {
 		return key, "", fmt.Errorf("value is not in double quotes: %s", excerpt(t))
 	}
@@ -156,11 +229,31 @@ func splitLine(s string) (key, raw string, err error) {
 		return key, "", fmt.Errorf("value has no closing quote: %s", excerpt(t))
 	}
 	raw = rest[1 : 1+end]
-	after := strings.TrimLeft(rest[2+end:], " \t")
+	after := trimBlank(rest[2+end:])
 	if after != "" && after[0] != '#' {
 		return key, "", fmt.Errorf("unexpected text after the closing quote: %s", excerpt(t))
 	}
 	return key, raw, nil
+}
+
+// trimBlank removes leading spaces and tabs.
+func trimBlank(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
+}
+
+// plainKey reports whether a key holds no space, tab, quote or '#'.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case ' ', '\t', '"', '#':
+			return false
+		}
+	}
+	return true
 }
 
 // excerpt quotes a line for an error message, shortened if long.
@@ -226,30 +319,26 @@ func FromFile(f *File) (*Config, error) {
 	var lines [2]int
 	var names [2]string
 	for i, key := range []string{KeyGenID, KeyGenIDX} {
-		var set []Entry
-		for _, e := range f.Entries {
-			if strings.EqualFold(e.Key, key) {
-				set = append(set, e)
-			}
-		}
-		if len(set) == 0 {
+		first, ok := f.Lookup(key)
+		if !ok {
 			continue
 		}
-		for _, e := range set[1:] {
-			if e.Value != set[0].Value {
-				return c, &genid.InputError{Line: e.Line, Key: e.Key, Err: fmt.Errorf("set twice with different values: %q on line %d, %q here", set[0].Value, set[0].Line, e.Value)}
+		for _, d := range f.Conflicts { // in file order
+			if textlimit.EqualFoldASCII(d.First.Key, key) {
+				e := d.Again
+				return c, &genid.InputError{Line: e.Line, Key: e.Key, Err: fmt.Errorf("set twice with different values: %q on line %d, %q here", first.Value, first.Line, e.Value)}
 			}
 		}
-		v, err := genid.ParseVMXInt(set[0].Value)
+		v, err := genid.ParseVMXInt(first.Value)
 		if err != nil {
-			return c, &genid.InputError{Line: set[0].Line, Key: set[0].Key, Err: fmt.Errorf("%q is not a 64-bit decimal integer: %s", set[0].Value, err.(*genid.ParseError).Reason)}
+			return c, &genid.InputError{Line: first.Line, Key: first.Key, Err: fmt.Errorf("%q is not a 64-bit decimal integer: %s", first.Value, err.(*genid.ParseError).Reason)}
 		}
-		halves[i], lines[i], names[i] = v, set[0].Line, set[0].Key
+		halves[i], lines[i], names[i] = v, first.Line, first.Key
 	}
 	c.GenIDLine, c.GenIDXLine = lines[0], lines[1]
 	c.Warnings = append(c.Warnings, f.Warnings...)
 	for _, d := range f.Conflicts {
-		if k := strings.ToLower(d.First.Key); k != KeyGenID && k != KeyGenIDX {
+		if k := d.First.Key; !textlimit.EqualFoldASCII(k, KeyGenID) && !textlimit.EqualFoldASCII(k, KeyGenIDX) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("line %d: %s set again with a different value (line %d is used)", d.Again.Line, d.Again.Key, d.First.Line))
 		}
 	}
