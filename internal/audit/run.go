@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,19 +55,20 @@ type Entry struct {
 
 type file struct {
 	path string
-	size int64
 	err  error // a problem found while walking
 }
 
-// Run audits the files and directories in paths.
+// Run audits the files and directories in paths. Files are read in
+// parallel as the walk finds them, and records are emitted in walk order:
+// the paths in the order given, each directory's entries by name.
 func Run(paths []string, opt Options) (*Result, error) {
-	files, err := walk(paths)
-	if err != nil {
-		return nil, err
-	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = 2 * runtime.NumCPU()
+	}
+	type job struct {
+		i int
+		f file
 	}
 	type done struct {
 		i       int
@@ -76,28 +76,31 @@ func Run(paths []string, opt Options) (*Result, error) {
 		skipped bool
 		report  bool
 	}
-	jobs := make(chan int, workers)
-	results := make(chan done, workers)
+	jobs := make(chan job, 4*workers)
+	results := make(chan done, 4*workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 8<<10)
-			for i := range jobs {
-				recs, skipped, report := readOne(files[i], buf)
+			for j := range jobs {
+				recs, skipped, report := readOne(j.f, buf)
 				if opt.Counters != nil {
 					opt.Counters.Files.Add(1)
 					opt.Counters.Configs.Add(int64(len(recs)))
 				}
-				results <- done{i, recs, skipped, report}
+				results <- done{j.i, recs, skipped, report}
 			}
 		}()
 	}
+	var walkErr error
 	go func() {
-		for i := range files {
-			jobs <- i
-		}
+		n := 0
+		walkErr = walk(paths, func(f file) {
+			jobs <- job{n, f}
+			n++
+		})
 		close(jobs)
 		wg.Wait()
 		close(results)
@@ -129,6 +132,9 @@ func Run(paths []string, opt Options) (*Result, error) {
 				}
 			}
 		}
+	}
+	if walkErr != nil {
+		return nil, walkErr
 	}
 	if emitErr != nil {
 		return nil, emitErr
@@ -168,6 +174,15 @@ func readOne(f file, buf []byte) (recs []*Record, skipped, report bool) {
 		return []*Record{errorRecord(f.path, "", err)}, false, false
 	}
 	head := buf[:n]
+	var whole []byte
+	size := int64(n)
+	if n < len(buf) {
+		whole = head // the first read reached the end of the file
+	} else if st, err := fh.Stat(); err != nil {
+		return []*Record{errorRecord(f.path, "", err)}, false, false
+	} else {
+		size = st.Size()
+	}
 	if bytes.HasPrefix(head, []byte(`{"type":"header"`)) {
 		recs, err := ReadReport(f.path)
 		if err != nil {
@@ -179,10 +194,10 @@ func readOne(f file, buf []byte) (recs []*Record, skipped, report bool) {
 	if format == source.Unrecognized {
 		return nil, true, false
 	}
-	if f.size > textlimit.MaxFileSize && format != source.HyperVVMCX {
-		return []*Record{errorRecord(f.path, string(format), fmt.Errorf("%d bytes: over the %d MiB limit for a %s file", f.size, textlimit.MaxFileSize>>20, format))}, false, false
+	if size > textlimit.MaxFileSize && format != source.HyperVVMCX {
+		return []*Record{errorRecord(f.path, string(format), fmt.Errorf("%d bytes: over the %d MiB limit for a %s file", size, textlimit.MaxFileSize>>20, format))}, false, false
 	}
-	res, err := source.ReadOpened(f.path, fh, f.size, format)
+	res, err := source.ReadOpened(f.path, fh, size, format, whole)
 	var pe *fs.PathError
 	if res == nil && errors.As(err, &pe) {
 		return []*Record{errorRecord(f.path, string(format), err)}, false, false
@@ -204,10 +219,11 @@ func joinMsg(a, b string) string {
 	return a + "; " + b
 }
 
-// walk lists the files under paths, sorted, following symbolic links to
-// files and directories once each.
-func walk(paths []string) ([]file, error) {
-	var files []file
+// walk calls found for each file under paths, in walk order (the paths as
+// given, each directory's entries by name), following symbolic links to
+// files and directories once each. Problems met on the way (unreadable
+// directories, broken links, loops) are files with an error.
+func walk(paths []string, found func(file)) error {
 	seen := map[[2]uint64]string{} // directory (device, inode) → first path
 	var visit func(dir string) error
 	visit = func(dir string) error {
@@ -216,7 +232,7 @@ func walk(paths []string) ([]file, error) {
 		// walked again.
 		if key, ok := dirKey(dir); ok {
 			if first, dup := seen[key]; dup {
-				files = append(files, file{path: dir, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
+				found(file{path: dir, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
 				return nil
 			}
 			seen[key] = dir
@@ -224,7 +240,7 @@ func walk(paths []string) ([]file, error) {
 		root := strings.TrimRight(dir, string(filepath.Separator)) + string(filepath.Separator) // follows a linked root
 		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				files = append(files, file{path: p, err: err})
+				found(file{path: p, err: err})
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -236,7 +252,7 @@ func walk(paths []string) ([]file, error) {
 				}
 				if key, ok := dirKey(p); ok {
 					if first, dup := seen[key]; dup {
-						files = append(files, file{path: p, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
+						found(file{path: p, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
 						return fs.SkipDir
 					}
 					seen[key] = p
@@ -247,47 +263,40 @@ func walk(paths []string) ([]file, error) {
 				st, err := os.Stat(p)
 				switch {
 				case errors.Is(err, fs.ErrNotExist):
-					files = append(files, file{path: p, err: errors.New("symbolic link to a target that does not exist")})
+					found(file{path: p, err: errors.New("symbolic link to a target that does not exist")})
 				case errors.Is(err, syscall.ELOOP):
-					files = append(files, file{path: p, err: errors.New("symbolic link loop")})
+					found(file{path: p, err: errors.New("symbolic link loop")})
 				case err != nil:
-					files = append(files, file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
+					found(file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
 				case st.IsDir():
 					if err := visit(p); err != nil {
 						return err
 					}
 				case st.Mode().IsRegular():
-					files = append(files, file{path: p, size: st.Size()})
+					found(file{path: p})
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				return nil // sockets, devices, pipes
+			if d.Type().IsRegular() {
+				found(file{path: p})
 			}
-			info, err := d.Info()
-			if err != nil { // vanished since the directory was read
-				files = append(files, file{path: p, err: err})
-				return nil
-			}
-			files = append(files, file{path: p, size: info.Size()})
-			return nil
+			return nil // sockets, devices, pipes
 		})
 	}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !st.IsDir() {
-			files = append(files, file{path: p, size: st.Size()})
+			found(file{path: p})
 			continue
 		}
 		if err := visit(p); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	return files, nil
+	return nil
 }
 
 func dirKey(p string) ([2]uint64, bool) {

@@ -6,15 +6,58 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
 
-var (
-	vmxLine     = regexp.MustCompile(`^[A-Za-z0-9_.:\[\]-]+\s*=\s*"`)
-	proxmoxLine = regexp.MustCompile(`^([a-z][a-z_]*\d*:\s|\[[^\]]+\]\s*$)`)
-)
+// spaces are the characters \s matches in regular expressions.
+const spaces = " \t\n\f\r"
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// vmxLine matches /^[A-Za-z0-9_.:\[\]-]+\s*=\s*"/: a key, '=' and an
+// opening quote.
+func vmxLine(l string) bool {
+	i := 0
+	for i < len(l) && isVMXKeyByte(l[i]) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	rest := strings.TrimLeft(l[i:], spaces)
+	if rest == "" || rest[0] != '=' {
+		return false
+	}
+	rest = strings.TrimLeft(rest[1:], spaces)
+	return rest != "" && rest[0] == '"'
+}
+
+func isVMXKeyByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '_' || c == '.' || c == ':' || c == '[' || c == ']' || c == '-'
+}
+
+// proxmoxLine matches /^([a-z][a-z_]*\d*:\s|\[[^\]]+\]\s*$)/: a key and a
+// colon followed by white space, or a section header.
+func proxmoxLine(l string) bool {
+	if l == "" {
+		return false
+	}
+	if l[0] == '[' {
+		end := strings.IndexByte(l, ']')
+		return end > 1 && strings.TrimLeft(l[end+1:], spaces) == ""
+	}
+	i := 0
+	if l[i] < 'a' || l[i] > 'z' {
+		return false
+	}
+	for i++; i < len(l) && ('a' <= l[i] && l[i] <= 'z' || l[i] == '_'); i++ {
+	}
+	for ; i < len(l) && '0' <= l[i] && l[i] <= '9'; i++ {
+	}
+	return i+1 < len(l) && l[i] == ':' && isSpace(l[i+1])
+}
 
 // vmcxSignature is the file header signature 0x01282014 of a Hyper-V .vmcx
 // or .vmrs file, at offset 0 (header A) or 0x1000 (header B).
@@ -46,21 +89,18 @@ func Detect(head []byte) Format {
 		}
 		return Unrecognized
 	}
-	joined := string(text)
-	if strings.Contains(joined, "\\\n") || strings.Contains(joined, "\\\r\n") {
-		joined = strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(joined) // shell continuations
-	}
-	for joined != "" {
-		var l string
-		l, joined, _ = strings.Cut(joined, "\n")
+	// Only the first line that is not blank or a comment decides: find it
+	// without copying the rest.
+	for len(text) > 0 {
+		l := firstLine(&text)
 		l = strings.TrimSpace(l)
 		if l == "" || l[0] == '#' {
 			continue
 		}
 		switch {
-		case vmxLine.MatchString(l):
+		case vmxLine(l):
 			return VMX
-		case proxmoxLine.MatchString(l):
+		case proxmoxLine(l):
 			return Proxmox
 		}
 		words := strings.Fields(l)
@@ -73,6 +113,34 @@ func Detect(head []byte) Format {
 		return Unrecognized
 	}
 	return Unrecognized
+}
+
+// firstLine cuts the first line off *text and returns it, joined with the
+// lines that follow while it ends in a shell continuation (a backslash
+// before LF or CRLF, which becomes a space).
+func firstLine(text *[]byte) string {
+	var b strings.Builder
+	for {
+		l, rest, found := bytes.Cut(*text, []byte{'\n'})
+		*text = rest
+		cont := found && bytes.HasSuffix(l, []byte("\\"))
+		crcont := found && bytes.HasSuffix(l, []byte("\\\r"))
+		switch {
+		case crcont:
+			l = l[:len(l)-2]
+		case cont:
+			l = l[:len(l)-1]
+		}
+		if !cont && !crcont {
+			if b.Len() == 0 {
+				return string(l)
+			}
+			b.Write(l)
+			return b.String()
+		}
+		b.Write(l)
+		b.WriteByte(' ')
+	}
 }
 
 func looksLikeQEMU(program string) bool {

@@ -189,7 +189,11 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	res, err := read(format, name, r, size, head)
+	var whole []byte
+	if n < sniffSize {
+		whole = head // the sniff reached the end: this is the whole file
+	}
+	res, err := read(format, name, r, size, head, whole)
 	return finish(res, err, path, name, format)
 }
 
@@ -211,12 +215,36 @@ func finish(res *Result, err error, path, name string, format Format) (*Result, 
 	return res, err
 }
 
-// ReadOpened reads an already opened file whose first bytes (head) the
-// caller has read and whose format it has detected; f is read from offset 0
-// and not closed. Audits use it to open each file once.
-func ReadOpened(path string, f *os.File, size int64, format Format) (*Result, error) {
-	res, err := read(format, path, &sectionFile{f: f, r: io.NewSectionReader(f, 0, size)}, size, nil)
+// ReadOpened reads an already opened file whose format the caller has
+// detected; f is read from offset 0 and not closed. When the caller has
+// read the whole file already, whole holds it and f is not read again;
+// ReadOpened does not keep whole. Audits use it to open and read each
+// file once.
+func ReadOpened(path string, f *os.File, size int64, format Format, whole []byte) (*Result, error) {
+	res, err := read(format, path, &sectionFile{f: f, r: io.NewSectionReader(f, 0, size)}, size, whole, whole)
 	return finish(res, err, path, path, format)
+}
+
+// readAll reads r to its end, or to one byte past the text size limit (so
+// that readers report an oversized file), in one buffer sized for size
+// bytes, the file's size when it was opened.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	limit := textlimit.MaxFileSize + 1
+	b := make([]byte, 0, min(max(size, 0), int64(limit))+1)
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // the file grew since it was opened
+		}
+		n, err := r.Read(b[len(b):min(cap(b), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // sectionFile reads a file from its start without moving its offset.
@@ -228,26 +256,57 @@ type sectionFile struct {
 func (s *sectionFile) Read(p []byte) (int, error)              { return s.r.Read(p) }
 func (s *sectionFile) ReadAt(p []byte, off int64) (int, error) { return s.f.ReadAt(p, off) }
 
-// read dispatches to the reader for format.
+// read dispatches to the reader for format. head is the file's first bytes;
+// whole, if not nil, is all of it.
 func read(format Format, name string, r interface {
 	io.Reader
 	io.ReaderAt
-}, size int64, head []byte) (*Result, error) {
+}, size int64, head, whole []byte) (*Result, error) {
+	text := func() ([]byte, error) {
+		if whole != nil {
+			return whole, nil
+		}
+		return readAll(r, size)
+	}
 	switch format {
 	case VMX:
-		c, err := vmware.Read(r)
+		data, err := text()
+		if err != nil {
+			return nil, err
+		}
+		f, err := vmware.ParseBytes(data)
+		if err != nil {
+			return nil, err
+		}
+		c, err := vmware.FromFile(f)
 		return fromVMX(c), err
 	case Proxmox:
-		c, err := proxmox.Read(r)
+		data, err := text()
+		if err != nil {
+			return nil, err
+		}
+		c, err := proxmox.Read(bytes.NewReader(data))
 		return fromProxmox(c, name), err
 	case QEMU:
-		c, err := qemu.Read(r)
+		data, err := text()
+		if err != nil {
+			return nil, err
+		}
+		c, err := qemu.Read(bytes.NewReader(data))
 		return fromQEMU(c), err
 	case LibvirtXML:
-		d, err := libvirt.Read(r)
+		data, err := text()
+		if err != nil {
+			return nil, err
+		}
+		d, err := libvirt.Parse(data)
 		return fromLibvirt(d), err
 	case HyperVXML:
-		c, err := hyperv.ReadXML(r)
+		data, err := text()
+		if err != nil {
+			return nil, err
+		}
+		c, err := hyperv.ParseXML(data)
 		return fromHyperV(c, HyperVXML), err
 	case HyperVVMCX:
 		c, err := hyperv.ReadVMCX(r, size)
