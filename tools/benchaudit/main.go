@@ -37,7 +37,15 @@ func main() {
 	configs := flag.Int("configs", 100000, "approximate number of configurations to generate")
 	dir := flag.String("dir", "/tmp/genid-migrate-inventory", "inventory directory (generated if absent)")
 	runs := flag.Int("runs", 3, "timed runs of each command; the median is reported")
+	measureOut := flag.String("measure", "", "internal: run the command after --, output to this file, and print its wall time and peak RSS")
 	flag.Parse()
+	if *measureOut != "" {
+		if err := measureChild(*measureOut, flag.Args()); err != nil {
+			fmt.Fprintln(os.Stderr, "benchaudit:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*configs, *dir, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "benchaudit:", err)
 		os.Exit(1)
@@ -142,30 +150,52 @@ func run(configs int, dir string, runs int) error {
 
 // runCmd runs argv with stdout to out (or /dev/null), and returns its wall
 // time and peak RSS (of the process and the children it waited for).
+//
+// The command is started by a fresh copy of this program (-measure): on
+// Linux a child's peak RSS starts from its parent's at exec, so a command
+// started from this process, which holds the inventory's file list, would
+// report at least this process's own peak.
 func runCmd(name string, argv []string, out string) (measure, error) {
 	if out == "" {
 		out = os.DevNull
 	}
+	cmd := exec.Command(os.Args[0], append([]string{"-measure", out, "--"}, argv...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return measure{}, fmt.Errorf("%s: %v: %s", name, err, stderr.String())
+	}
+	var m struct{ WallNS, MaxRSSKB int64 }
+	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
+		return measure{}, fmt.Errorf("%s: %v", name, err)
+	}
+	return measure{name, time.Duration(m.WallNS), m.MaxRSSKB}, nil
+}
+
+// measureChild runs argv with stdout to out and prints its wall time and
+// peak RSS as JSON. grep's exit status 1 (no match) is not a failure.
+func measureChild(out string, argv []string) error {
+	if len(argv) == 0 {
+		return fmt.Errorf("-measure: no command")
+	}
 	f, err := os.Create(out)
 	if err != nil {
-		return measure{}, err
+		return err
 	}
 	defer f.Close()
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout = f
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	cmd.Stdout, cmd.Stderr = f, os.Stderr
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)
-	if ee, ok := err.(*exec.ExitError); ok && name == "grep -r" && ee.ExitCode() == 1 {
-		err = nil // grep: no match
+	if ee, ok := err.(*exec.ExitError); ok && filepath.Base(argv[0]) == "grep" && ee.ExitCode() == 1 {
+		err = nil
 	}
 	if err != nil {
-		return measure{}, fmt.Errorf("%s: %v: %s", name, err, stderr.String())
+		return err
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return measure{name, wall, ru.Maxrss}, nil
+	return json.NewEncoder(os.Stdout).Encode(struct{ WallNS, MaxRSSKB int64 }{wall.Nanoseconds(), ru.Maxrss})
 }
 
 // readReport returns the record paths and the finding counts of a JSONL report.
