@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -114,10 +115,8 @@ func runAudit(c *cli.Context) error {
 	default:
 		w = &audit.TextWriter{W: c.App.Writer, All: c.Bool("all")}
 	}
-	// The audit keeps little in memory (records stream out), so trade some
-	// of the 200 MB budget for less garbage collection, with a hard cap.
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(150 << 20)
+	stopGC := gcBudget()
+	defer stopGC()
 	counters := &audit.Counters{}
 	stop := progress(c, counters)
 	res, err := audit.Run(c.Args().Slice(), audit.Options{Pairs: pairs, Workers: c.Int("jobs"), Emit: w.Record, Counters: counters})
@@ -162,6 +161,38 @@ func readPairs(name string) ([]audit.Pair, error) {
 		out = append(out, audit.Pair{Source: strings.TrimSpace(row[0]), Target: strings.TrimSpace(row[1])})
 	}
 	return out, nil
+}
+
+// gcBudget sets the garbage collector for an audit. Records stream out and
+// only what cross-record findings need stays in memory (about 40 MB for
+// 100 000 configurations), so some of a 200 MB budget goes to collecting
+// less often: GOGC 400 under a 150 MB soft limit. For inventories whose
+// live data outgrows half the limit, the limit follows at twice the live
+// heap, so that the collector does not run without pause. The returned
+// function stops the watch.
+func gcBudget() (stop func()) {
+	debug.SetGCPercent(400)
+	limit := uint64(150 << 20)
+	debug.SetMemoryLimit(int64(limit))
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				metrics.Read(live)
+				if live[0].Value.Kind() == metrics.KindUint64 && 2*live[0].Value.Uint64() > limit {
+					limit = 2 * live[0].Value.Uint64()
+					debug.SetMemoryLimit(int64(limit))
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // progress shows a live line on stderr when it is a terminal, until the
