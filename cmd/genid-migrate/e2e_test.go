@@ -77,9 +77,9 @@ type vm struct {
 
 var qemuSlots = make(chan struct{}, 2) // two guests at a time on two cores
 
-// startQEMU boots QEMU with the given -device value and returns once its
-// QMP socket exists.
-func startQEMU(t *testing.T, machine string, uefi bool, device string) *vm {
+// startQEMU boots QEMU with the given -device value (and extra arguments)
+// and returns once its QMP socket exists.
+func startQEMU(t *testing.T, machine string, uefi bool, device string, extra ...string) *vm {
 	t.Helper()
 	requireTools(t, "qemu-system-x86_64")
 	qemuSlots <- struct{}{}
@@ -91,6 +91,7 @@ func startQEMU(t *testing.T, machine string, uefi bool, device string) *vm {
 	v := &vm{dir: dir, sock: filepath.Join(dir, "qmp.sock")}
 	args := []string{"-machine", machine, "-accel", "tcg", "-m", "128", "-display", "none", "-nodefaults",
 		"-no-user-config", "-net", "none", "-qmp", "unix:" + v.sock + ",server=on,wait=off", "-device", device}
+	args = append(args, extra...)
 	if uefi {
 		if _, err := os.Stat(ovmfCode); err != nil {
 			if os.Getenv("CI") == "true" {
@@ -366,6 +367,32 @@ func TestE2EOVMF(t *testing.T) {
 	out := runCLI(t, "show", "--json", "--qmp", v.sock)
 	if !strings.Contains(out, `"guest_bytes": "`+want+`"`) || !strings.Contains(out, "uefi firmware") {
 		t.Fatalf("show --qmp: %s", out)
+	}
+}
+
+// TestE2EQMPOverTCP: verify --qmp with a loopback host:port, the other
+// form users give, against a QEMU with a second QMP monitor on TCP.
+func TestE2EQMPOverTCP(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // QEMU listens there next
+	want := gFromWindows("8987940a09512cc5:e81510634ff550b9")
+	v := startQEMU(t, "pc", false, qemuDevice(t, "../../fixtures/vmware/win2019-dc01.vmx"), "-qmp", "tcp:"+addr+",server=on,wait=off")
+	if got := v.guestBytes(t); got != want { // the firmware has set the buffer up
+		t.Fatalf("the guest sees %s, want %s", got, want)
+	}
+	out := runCLI(t, "verify", "--json", "--qmp", addr, "--expect", "../../fixtures/vmware/win2019-dc01.vmx")
+	var rep struct {
+		Match bool
+		Guest struct {
+			GuestBytes string `json:"guest_bytes"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || !rep.Match || rep.Guest.GuestBytes != want {
+		t.Fatalf("verify --qmp %s: %s (%v)", addr, out, err)
 	}
 }
 
