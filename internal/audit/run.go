@@ -54,8 +54,9 @@ type Entry struct {
 }
 
 type file struct {
-	path string
-	err  error // a problem found while walking
+	path    string
+	err     error // a problem found while walking
+	special bool  // a socket, device or named pipe met in a directory: skipped, never opened
 }
 
 // Run audits the files and directories in paths. Files are read in
@@ -163,6 +164,9 @@ func (r *Result) add(rec *Record) {
 func readOne(f file, buf []byte) (recs []*Record, skipped, report bool) {
 	if f.err != nil {
 		return []*Record{errorRecord(f.path, "", f.err)}, false, false
+	}
+	if f.special {
+		return nil, true, false
 	}
 	fh, err := os.Open(f.path)
 	if err != nil {
@@ -274,13 +278,15 @@ func walk(paths []string, found func(file)) error {
 					}
 				case st.Mode().IsRegular():
 					found(file{path: p})
+				default:
+					found(file{path: p, special: true})
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
-				found(file{path: p})
-			}
-			return nil // sockets, devices, pipes
+			// Sockets, devices and pipes are counted as skipped: opening
+			// a pipe would wait for a writer.
+			found(file{path: p, special: !d.Type().IsRegular()})
+			return nil
 		})
 	}
 	for _, p := range paths {
@@ -288,8 +294,12 @@ func walk(paths []string, found func(file)) error {
 		if err != nil {
 			return err
 		}
-		if !st.IsDir() {
+		switch {
+		case st.Mode().IsRegular():
 			found(file{path: p})
+			continue
+		case !st.IsDir():
+			found(file{path: p, err: fmt.Errorf("%s, not a regular file or a directory", kindOf(st.Mode()))})
 			continue
 		}
 		if err := visit(p); err != nil {
@@ -297,6 +307,19 @@ func walk(paths []string, found func(file)) error {
 		}
 	}
 	return nil
+}
+
+// kindOf names a kind of special file.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 func dirKey(p string) ([2]uint64, bool) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -27,7 +28,9 @@ func TestHostileTree(t *testing.T) {
 	must(os.WriteFile(big, []byte(vmx+pad), 0o644)) // over the 64 MiB limit for a text configuration
 	locked := filepath.Join(dir, "a", "locked.vmx")
 	must(os.WriteFile(locked, []byte(vmx), 0o000))
-	res, err := Run([]string{dir}, Options{})
+	pipe := filepath.Join(dir, "a", "pipe.vmx")
+	must(syscall.Mkfifo(pipe, 0o644)) // opening it would wait for a writer
+	res, err := Run([]string{dir, pipe}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +44,7 @@ func TestHostileTree(t *testing.T) {
 		"dangling.vmx":     "symbolic link",
 		"big.vmx":          "over the 64 MiB limit",
 		"odd-\xff\xfe.vmx": "not valid UTF-8",
+		"pipe.vmx":         "a named pipe, not a regular file", // given as an argument
 	}
 	for name, w := range want {
 		e, ok := byName[name]
@@ -51,6 +55,10 @@ func TestHostileTree(t *testing.T) {
 		if string(e.Status) != w && !strings.Contains(e.Message, w) {
 			t.Errorf("%q: %s %q, want %q", name, e.Status, e.Message, w)
 		}
+	}
+	// In the tree the pipe is skipped and counted; as an argument it is a record.
+	if res.Summary.Skipped != 1 || res.Summary.Files != res.Summary.Configs+1 {
+		t.Errorf("summary %+v: want the pipe in the tree skipped and counted", res.Summary)
 	}
 	if os.Geteuid() != 0 { // root reads anything
 		if e := byName["locked.vmx"]; e.Status != StatusError || !strings.Contains(e.Message, "permission denied") {
