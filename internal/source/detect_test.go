@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/genid-migrate/genid-migrate/genid"
@@ -128,6 +129,36 @@ func TestNormalizeUUID(t *testing.T) {
 	} {
 		if got := NormalizeUUID(in); got != want {
 			t.Errorf("NormalizeUUID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestReadFilePipe reads inputs from a named pipe, as bash's <(…) gives
+// them: a pipe cannot seek, so it is read into memory.
+func TestReadFilePipe(t *testing.T) {
+	for _, fixture := range []string{"../../fixtures/vmware/win2019-dc01.vmx", "../../fixtures/hyperv/6D5A1F43-0B3E-4C2B-9A17-2F1E3D4C5B6A.vmcx"} {
+		want, err := ReadFile(fixture, nil, Unrecognized)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pipe := filepath.Join(t.TempDir(), "pipe")
+		if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+			t.Skipf("no named pipes here: %v", err)
+		}
+		data, err := os.ReadFile(fixture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			w, err := os.OpenFile(pipe, os.O_WRONLY, 0)
+			if err == nil {
+				w.Write(data)
+				w.Close()
+			}
+		}()
+		got, err := ReadFile(pipe, nil, Unrecognized)
+		if err != nil || got.ID != want.ID || got.Format != want.Format {
+			t.Errorf("%s through a pipe: %v, %v; want %s %s", fixture, got, err, want.Format, want.ID)
 		}
 	}
 }

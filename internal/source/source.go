@@ -151,23 +151,40 @@ func ReadFile(path string, stdin io.Reader, force Format) (*Result, error) {
 		io.ReadSeeker
 		io.ReaderAt
 	}
-	if path == "-" {
-		name = "<stdin>"
-		data, err := io.ReadAll(io.LimitReader(stdin, textlimit.MaxFileSize+1))
+	// Standard input, and pipes such as bash's <(…), cannot seek: they are
+	// read into memory, up to the text size limit.
+	inMemory := func(in io.Reader) error {
+		data, err := io.ReadAll(io.LimitReader(in, textlimit.MaxFileSize+1))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		r = bytes.NewReader(data)
+		return nil
+	}
+	if path == "-" {
+		name = "<stdin>"
+		if err := inMemory(stdin); err != nil {
+			return nil, err
+		}
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		st, err := f.Stat()
+		switch {
+		case err != nil:
+			return nil, err
+		case st.IsDir():
 			return nil, &UnsupportedError{Input: path, Reason: "is a directory, not a configuration file"}
+		case st.Mode().IsRegular():
+			r = f
+		default:
+			if err := inMemory(f); err != nil {
+				return nil, err
+			}
 		}
-		r = f
 	}
 	head := make([]byte, sniffSize)
 	n, err := io.ReadFull(r, head)
