@@ -109,17 +109,28 @@ func rewrite(c *cli.Context) error {
 	case dry && inPlace:
 		return &usageError{"--dry-run and --in-place contradict each other"}
 	}
+	if inPlace {
+		if st, err := os.Stat(domPath); err == nil && !st.Mode().IsRegular() {
+			return &usageError{fmt.Sprintf("--in-place needs a regular DOMAIN file, and %s is not one; drop --in-place to print the result", domPath)}
+		}
+	}
 
 	name := domPath
 	var doc []byte
+	in := c.App.Reader
 	if domPath == "-" {
 		name = "<stdin>"
-		doc, err = io.ReadAll(io.LimitReader(c.App.Reader, textlimit.MaxFileSize+1))
 	} else {
-		doc, err = os.ReadFile(domPath)
+		f, err := os.Open(domPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
 	}
-	if err != nil {
-		return err
+	// Bounded, also for a DOMAIN that is a pipe or a device.
+	if doc, err = io.ReadAll(io.LimitReader(in, textlimit.MaxFileSize+1)); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if len(doc) > textlimit.MaxFileSize {
 		return &genid.InputError{File: name, Err: fmt.Errorf("larger than %d MiB: not a libvirt domain", textlimit.MaxFileSize>>20)}
