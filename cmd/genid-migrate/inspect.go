@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/genid-migrate/genid-migrate/internal/source"
+	"github.com/genid-migrate/genid-migrate/internal/textlimit"
 	"github.com/genid-migrate/genid-migrate/readers/hyperv"
 	"github.com/genid-migrate/genid-migrate/vmcx"
 )
@@ -78,17 +80,26 @@ func inspect(c *cli.Context, path string) error {
 		return err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	var r io.ReaderAt = f
+	size := st.Size()
+	if !st.Mode().IsRegular() { // a pipe such as bash's <(…): read it, bounded
+		data, err := io.ReadAll(io.LimitReader(f, textlimit.MaxFileSize))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		r, size = bytes.NewReader(data), int64(len(data))
+	}
 	head := make([]byte, 8<<10)
-	n, _ := io.ReadFull(f, head)
+	n, _ := r.ReadAt(head, 0)
 	format := source.Detect(head[:n])
 	rep := inspectReport{File: path, Format: string(format)}
 	switch format {
 	case source.HyperVVMCX:
-		st, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		vf, err := vmcx.NewFile(f, st.Size())
+		vf, err := vmcx.NewFile(r, size)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -116,10 +127,7 @@ func inspect(c *cli.Context, path string) error {
 			walk(r)
 		}
 	case source.HyperVXML:
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		entries, err := hyperv.WalkXML(f)
+		entries, err := hyperv.WalkXML(io.NewSectionReader(r, 0, size))
 		if err != nil {
 			return namedInput(path, err)
 		}
