@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -320,5 +321,35 @@ func TestValues(t *testing.T) {
 	}
 	if _, err := f.Lookup("r/i")[0].String(); !errors.Is(err, vmcx.ErrFormat) {
 		t.Errorf("String() of an int: %v", err)
+	}
+}
+
+// TestFilesOwnTheirValues opens containers one after another and checks
+// that the first one's values survive the reading of the others (the
+// buffer files are read into is reused).
+func TestFilesOwnTheirValues(t *testing.T) {
+	a, _ := build(t, vm(idNew), vmcxbuild.Options{})
+	first, err := open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[*vmcx.Key]any{}
+	for _, k := range first.Keys {
+		v, _ := k.Value()
+		values[k] = v
+	}
+	for i := 0; i < 20; i++ {
+		b, _ := build(t, vm(fmt.Sprintf("%032x", i+1)), vmcxbuild.Options{})
+		if _, err := open(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, want := range values {
+		if got, _ := k.Value(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s changed from %v to %v after other files were read", k.Path(), want, got)
+		}
+	}
+	if got := genidOf(t, first); got != idNew {
+		t.Fatalf("generation_id %s, want %s", got, idNew)
 	}
 }
