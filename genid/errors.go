@@ -28,6 +28,17 @@ func (e *ParseError) Error() string {
 	return "invalid " + e.Spelling + " " + strconv.Quote(e.Input) + ": " + e.Reason
 }
 
+// Reason returns what is wrong according to the [*ParseError] in err's
+// chain, without the spelling and the quoted input, for messages that
+// quote the input themselves; err's own message if it holds none.
+func Reason(err error) string {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return pe.Reason
+	}
+	return err.Error()
+}
+
 // An InputError reports a problem at a place in an input file: a malformed
 // line, an incomplete ID, a value that is not a valid spelling. Readers fill
 // Line (or Arg) and Key; the caller that opened the file fills File.

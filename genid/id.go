@@ -156,11 +156,11 @@ func ParseVMXPair(s string) (ID, error) {
 	}
 	genid, err := ParseVMXInt(a)
 	if err != nil {
-		return ID{}, &ParseError{Spelling: "VMware GENID:GENIDX", Input: s, Reason: "vm.genid: " + err.(*ParseError).Reason}
+		return ID{}, &ParseError{Spelling: "VMware GENID:GENIDX", Input: s, Reason: "vm.genid: " + Reason(err)}
 	}
 	genidX, err := ParseVMXInt(b)
 	if err != nil {
-		return ID{}, &ParseError{Spelling: "VMware GENID:GENIDX", Input: s, Reason: "vm.genidX: " + err.(*ParseError).Reason}
+		return ID{}, &ParseError{Spelling: "VMware GENID:GENIDX", Input: s, Reason: "vm.genidX: " + Reason(err)}
 	}
 	return FromVMX(genid, genidX), nil
 }
@@ -184,11 +184,11 @@ func ParseXen(s string) (ID, error) {
 	}
 	lo, err := ParseVMXInt(a)
 	if err != nil {
-		return ID{}, &ParseError{Spelling: "Xen a:b", Input: s, Reason: "low half: " + err.(*ParseError).Reason}
+		return ID{}, &ParseError{Spelling: "Xen a:b", Input: s, Reason: "low half: " + Reason(err)}
 	}
 	hi, err := ParseVMXInt(b)
 	if err != nil {
-		return ID{}, &ParseError{Spelling: "Xen a:b", Input: s, Reason: "high half: " + err.(*ParseError).Reason}
+		return ID{}, &ParseError{Spelling: "Xen a:b", Input: s, Reason: "high half: " + Reason(err)}
 	}
 	return FromVMX(lo, hi), nil
 }

@@ -27,6 +27,17 @@ func (e *FormatError) Error() string {
 // Unwrap returns the underlying error.
 func (e *FormatError) Unwrap() error { return e.Err }
 
+// Malformed reports whether the file breaks the format (a corrupt
+// structure or a checksum mismatch), as opposed to [FormatError.Unsupported].
+// With it, callers classify the error without knowing this package.
+func (e *FormatError) Malformed() bool { return !e.Unsupported() }
+
+// Unsupported reports whether the file is well formed but uses a version
+// or a feature this package does not read ([ErrVersion], [ErrUnsupported]).
+func (e *FormatError) Unsupported() bool {
+	return errors.Is(e.Err, ErrVersion) || errors.Is(e.Err, ErrUnsupported)
+}
+
 func corrupt(off int64, what, format string, args ...any) error {
 	return &FormatError{Offset: off, What: what, Err: fmt.Errorf("%w: "+format, append([]any{ErrFormat}, args...)...)}
 }

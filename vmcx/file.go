@@ -13,9 +13,23 @@ import (
 	"strconv"
 )
 
-// Signatures, the format version and structure sizes (docs/hyperv-format.md §2).
+// Signature is the first field of both file header copies of every
+// container (.vmcx, .vmrs, data.vmcx), at offset 0 (copy A) and 0x1000
+// (copy B), little-endian (docs/hyperv-format.md §2).
+const Signature = 0x01282014
+
+// Sniff reports whether head, the first bytes of a file, starts a
+// container: either header copy carries [Signature]. Copy B is looked at
+// only when head reaches it, so 4 bytes are enough for most files.
+func Sniff(head []byte) bool {
+	return len(head) >= 4 && binary.LittleEndian.Uint32(head) == Signature ||
+		len(head) >= headerBOffset+4 && binary.LittleEndian.Uint32(head[headerBOffset:]) == Signature
+}
+
+// The other signatures, the format version and structure sizes
+// (docs/hyperv-format.md §2).
 const (
-	fileSignature  = 0x01282014 // file header
+	fileSignature  = Signature  // file header
 	logSignature   = 0x01110003 // replay log header
 	objSignature   = 0x01110001 // object table header
 	tableSignature = 0x0002     // key table header
@@ -609,6 +623,30 @@ func (f *File) link() error {
 // Roots returns the keys without a parent, in file order. Every real file
 // has exactly one.
 func (f *File) Roots() []*Key { return f.roots }
+
+// Walk calls fn for every key, in tree order: each root, then its
+// children depth first, as [Key.Children] orders them. It stops at the
+// first error fn returns and returns it.
+func (f *File) Walk(fn func(k *Key) error) error {
+	var walk func(k *Key) error
+	walk = func(k *Key) error {
+		if err := fn(k); err != nil {
+			return err
+		}
+		for _, c := range k.Children {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, r := range f.roots {
+		if err := walk(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Lookup returns every key at path ("a/b/c", from a root; a leading "/"
 // is allowed), in tree order. Sibling names may repeat, so there can be

@@ -9,6 +9,8 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
 	"github.com/genid-migrate/genid-migrate/vmcx"
+
+	"github.com/genid-migrate/genid-migrate/internal/testenv"
 )
 
 // FuzzNewFile checks, for any input: errors carry an offset or are I/O
@@ -83,13 +85,11 @@ func TestOpenReadsLittle(t *testing.T) {
 func sparse(t testing.TB) string {
 	t.Helper()
 	var head []byte
-	if os.Getenv("CI") == "true" {
-		b, err := os.ReadFile(filepath.Join(sharedSamples(t), "dissect-test.vmcx"))
+	if dir, ok := testenv.OptionalSamples(t, ".."); ok {
+		b, err := os.ReadFile(filepath.Join(dir, "dissect-test.vmcx"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		head = b
-	} else if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "samples", "hyperv", "dissect-test.vmcx")); err == nil {
 		head = b
 	} else {
 		head, _, _ = vmcxbuild.Build(vm(idNew), vmcxbuild.Options{})

@@ -1,9 +1,9 @@
 package vmcx_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/genid-migrate/genid-migrate/internal/testenv"
 )
 
 // sharedSamples returns the directory of the real Hyper-V samples kept
@@ -11,12 +11,5 @@ import (
 // the test when it is absent outside CI.
 func sharedSamples(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "samples", "hyperv")
-	if _, err := os.Stat(filepath.Join(dir, "SOURCES.md")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the real Hyper-V samples are required in CI: %v", err)
-		}
-		t.Skipf("real Hyper-V samples not found (%v)", err)
-	}
-	return dir
+	return testenv.Samples(t, "..")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/genid-migrate/genid-migrate/internal/audit"
+	"github.com/genid-migrate/genid-migrate/audit"
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	"github.com/genid-migrate/genid-migrate/inventory"
 )
 
 func auditCommand(jsonErrors *bool) *cli.Command {
@@ -99,10 +103,9 @@ func runAudit(c *cli.Context) error {
 			return err
 		}
 	}
-	for _, p := range c.Args().Slice() {
-		if _, err := os.Stat(p); err != nil {
-			return err
-		}
+	sources, err := inventory.Open(c.Args().Slice())
+	if err != nil {
+		return err
 	}
 	var w audit.Writer
 	switch {
@@ -119,7 +122,7 @@ func runAudit(c *cli.Context) error {
 	defer stopGC()
 	counters := &audit.Counters{}
 	stop := progress(c, counters)
-	res, err := audit.Run(c.Args().Slice(), audit.Options{Pairs: pairs, Workers: c.Int("jobs"), Emit: w.Record, Counters: counters})
+	res, err := audit.Run(sources, audit.Options{Pairs: pairs, Workers: c.Int("jobs"), Emit: w.Record, Counters: counters})
 	stop()
 	if err != nil {
 		return err
@@ -140,17 +143,23 @@ func runAudit(c *cli.Context) error {
 }
 
 // readPairs reads a CSV of source,target paths; a header row is allowed.
+// The file is read through a line limit, so that an endless one
+// (/dev/zero) is refused after its first long line.
 func readPairs(name string) ([]audit.Pair, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := csv.NewReader(bounded.LineLimit(f, bounded.MaxLineSize, bounded.MaxFileSize))
 	r.FieldsPerRecord = 2
 	r.Comment = '#'
 	rows, err := r.ReadAll()
-	if err != nil {
+	var ie *genid.InputError
+	switch {
+	case errors.As(err, &ie):
+		return nil, genid.WithFile(err, name)
+	case err != nil:
 		return nil, &usageError{fmt.Sprintf("--pairs %s: %v (want CSV rows of source,target)", name, err)}
 	}
 	var out []audit.Pair

@@ -5,9 +5,15 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/genid-migrate/genid-migrate/targets"
 )
 
 func convertCommand(jsonErrors *bool) *cli.Command {
+	var list strings.Builder
+	for _, t := range targets.Targets() {
+		fmt.Fprintf(&list, "   %-15s %s\n", t.Name, t.Description)
+	}
 	return &cli.Command{
 		Name:      "convert",
 		Usage:     "print one spelling of the generation ID, ready to paste",
@@ -15,50 +21,40 @@ func convertCommand(jsonErrors *bool) *cli.Command {
 		Description: `Reads one INPUT (a file, - for standard input, or a literal value) and prints the
 generation ID in the spelling FORMAT, so that the target's guest sees the same bytes:
 
-   libvirt         <genid>…</genid> for a qemu or kvm domain
-   qemu            -device vmgenid,guid=…,id=vmgenid0
-   qemu-json       the -device value in JSON, as libvirt passes it
-   proxmox         vmgenid: … (with --vmid N: qm set N --vmgenid …)
-   vmx             vm.genid = "…" and vm.genidX = "…"
-   hyperv          Hyper-V generation_id
-   windows         what VMGENID.EXE prints in the guest
-   guid            the GUID alone (QEMU, libvirt qemu/kvm, Proxmox)
-   bytes           the 16 guest bytes in hex
-   xen             Xen/XenServer a:b
-   libvirt-vmware  the <genid> libvirt's VMX/ESX driver shows (to recognise it, not to use)
-
+` + list.String() + `
 Examples:
    genid-migrate convert --to qemu win2019-dc01.vmx
    genid-migrate convert --to proxmox --vmid 101 --windows 8987940a09512cc5:e81510634ff550b9`,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "to", Usage: "the `FORMAT` to print: " + strings.Join(convertFormats, ", ")},
+			&cli.StringFlag{Name: "to", Usage: "the `FORMAT` to print: " + strings.Join(targets.Names(), ", ")},
 			&cli.StringFlag{Name: "vmid", Usage: "with --to proxmox: print the qm set command for this `VMID`"},
 			&cli.BoolFlag{Name: "json", Usage: `print {"format":…,"value":…,"argv":[…]} for scripts`},
-		}, inputFlags()...),
+		}, showInputs.flags()...),
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json")
-			ins, force, err := collectInputs(c)
+			ins, err := readInputs(c, showInputs)
 			if err != nil {
 				return err
 			}
-			if len(ins) != 1 {
-				return &usageError{fmt.Sprintf("convert reads one input, %d given", len(ins))}
+			if len(ins.list) != 1 {
+				return &usageError{fmt.Sprintf("convert reads one input, %d given", len(ins.list))}
 			}
-			to := c.String("to")
 			if !c.IsSet("to") {
-				return &usageError{"convert needs --to FORMAT: one of " + strings.Join(convertFormats, ", ")}
+				return &usageError{"convert needs --to FORMAT: one of " + strings.Join(targets.Names(), ", ")}
 			}
-			if c.IsSet("vmid") && to != "proxmox" {
-				return &usageError{"--vmid goes with --to proxmox"}
+			to := targets.ByName(c.String("to"))
+			if to == nil {
+				return &usageError{fmt.Sprintf("--to %q: want one of %s", c.String("to"), strings.Join(targets.Names(), ", "))}
 			}
-			if _, _, err := convertTo(to, [16]byte{1}, c.String("vmid")); err != nil {
-				return err // a bad --to or --vmid is a usage error, before any input is read
+			opt := targets.Options{VMID: c.String("vmid")}
+			if err := to.Check(opt); err != nil {
+				return err // a bad --vmid is a usage error, before any input is read
 			}
-			r, err := readInput(c, ins[0], force)
+			r, err := ins.read(c, ins.list[0])
 			if err != nil {
 				return err
 			}
-			text, argv, err := convertTo(to, r.ID, c.String("vmid"))
+			out, err := to.Render(r.ID, opt)
 			if err != nil {
 				return err
 			}
@@ -68,9 +64,9 @@ Examples:
 					Format string   `json:"format"`
 					Value  string   `json:"value"`
 					Argv   []string `json:"argv,omitempty"`
-				}{r.Input, to, strings.TrimSuffix(text, "\n"), argv})
+				}{r.Input, to.Name, strings.TrimSuffix(out.Text, "\n"), out.Argv})
 			}
-			fmt.Fprint(c.App.Writer, text)
+			fmt.Fprint(c.App.Writer, out.Text)
 			return nil
 		},
 	}

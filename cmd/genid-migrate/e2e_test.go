@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
+
+	"github.com/genid-migrate/genid-migrate/internal/testenv"
 )
 
 // The end-to-end suite: for every input format, the CLI's QEMU argument or
@@ -77,8 +79,17 @@ type vm struct {
 
 var qemuSlots = make(chan struct{}, 2) // two guests at a time on two cores
 
+// The time limits of the QEMU tests, for two loaded cores; testenv.Timeout
+// scales them all.
+var (
+	qemuReady    = testenv.Timeout(60 * time.Second)  // from start to a QMP greeting
+	qemuLifetime = testenv.Timeout(300 * time.Second) // the longest a test's QEMU runs
+	guestSetup   = testenv.Timeout(120 * time.Second) // for the firmware to set the ID buffer up
+)
+
 // startQEMU boots QEMU with the given -device value (and extra arguments)
-// and returns once its QMP socket exists.
+// and returns once its QMP monitor answers: the socket file appears before
+// QEMU listens on it, so its existence is not enough.
 func startQEMU(t *testing.T, machine string, uefi bool, device string, extra ...string) *vm {
 	t.Helper()
 	requireTools(t, "qemu-system-x86_64")
@@ -93,15 +104,10 @@ func startQEMU(t *testing.T, machine string, uefi bool, device string, extra ...
 		"-no-user-config", "-net", "none", "-qmp", "unix:" + v.sock + ",server=on,wait=off", "-device", device}
 	args = append(args, extra...)
 	if uefi {
-		if _, err := os.Stat(ovmfCode); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("OVMF is required in CI (apt-get install ovmf): %v", err)
-			}
-			t.Skipf("OVMF not installed: %v", err)
-		}
+		testenv.File(t, ovmfCode, "OVMF (apt-get install ovmf)")
 		args = append(args, "-drive", "if=pflash,format=raw,readonly=on,file="+ovmfCode)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), qemuLifetime)
 	v.cmd = exec.CommandContext(ctx, "qemu-system-x86_64", args...)
 	var stderr bytes.Buffer
 	v.cmd.Stderr = &stderr
@@ -109,20 +115,35 @@ func startQEMU(t *testing.T, machine string, uefi bool, device string, extra ...
 		cancel()
 		t.Fatal(err)
 	}
+	exited := make(chan struct{}) // closed once QEMU has exited and its stderr is all read
+	go func() { v.cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		v.cmd.Process.Kill() // by PID
-		v.cmd.Wait()
+		<-exited
 		cancel()
 		os.RemoveAll(dir)
 	})
-	for i := 0; ; i++ {
-		if _, err := os.Stat(v.sock); err == nil {
-			return v
+	deadline := time.Now().Add(qemuReady)
+	for {
+		if conn, err := net.Dial("unix", v.sock); err == nil {
+			conn.SetDeadline(time.Now().Add(qemuReady))
+			greeting, err := bufio.NewReader(conn).ReadString('\n')
+			conn.Close()
+			if err == nil && strings.Contains(greeting, `"QMP"`) {
+				return v
+			}
 		}
-		if i > 100 || v.cmd.ProcessState != nil {
-			t.Fatalf("QEMU did not start: %s", stderr.String())
+		select {
+		case <-exited:
+			t.Fatalf("QEMU exited before its QMP monitor answered: %s", stderr.String())
+		default:
 		}
-		time.Sleep(50 * time.Millisecond)
+		if time.Now().After(deadline) {
+			v.cmd.Process.Kill()
+			<-exited
+			t.Fatalf("QEMU's QMP monitor did not answer within %s: %s", qemuReady, stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -137,7 +158,7 @@ func (v *vm) guestBytes(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	conn.SetDeadline(time.Now().Add(guestSetup + qemuReady))
 	r := bufio.NewReader(conn)
 	r.ReadString('\n') // greeting
 	exec := func(cmd string) string {
@@ -154,7 +175,7 @@ func (v *vm) guestBytes(t *testing.T) string {
 	}
 	exec(`{"execute":"qmp_capabilities"}`)
 	dump := filepath.Join(v.dir, "ram")
-	for i := 0; i < 60; i++ {
+	for deadline := time.Now().Add(guestSetup); time.Now().Before(deadline); {
 		if out := exec(`{"execute":"pmemsave","arguments":{"val":0,"size":134217728,"filename":"` + dump + `"}}`); !strings.Contains(out, `"return"`) {
 			t.Fatalf("pmemsave: %s", out)
 		}
@@ -298,15 +319,13 @@ func TestE2EQEMU(t *testing.T) {
 	dir := t.TempDir()
 	cases := e2eCases(t, rng, dir)
 	// The real Hyper-V samples, with the values of their SOURCES.md.
-	if samples := filepath.Join("..", "..", "..", "shared", "samples", "hyperv"); true {
-		if _, err := os.Stat(samples); err == nil || os.Getenv("CI") == "true" {
-			for f, h := range map[string]string{
-				"dissect-test.vmcx": "b7ca8a6ab91ab997147185c9284d42c5",
-				"dissect-target-993F7B33-6057-4D1E-A1FE-A1A1D77BE974.vmcx": "069028fc04cdad1d39b4e3e94c94ec1b",
-				"dissect-target-EC04F346-DB96-4700-AF5B-77B3C56C38BD.vmcx": "0781c6a1656e2e3dbc5e580a4d8e9632",
-			} {
-				cases = append(cases, e2eCase{"sample " + f, []string{filepath.Join(samples, f)}, gFromHyperV(h)})
-			}
+	if samples, ok := testenv.OptionalSamples(t, filepath.Join("..", "..")); ok {
+		for f, h := range map[string]string{
+			"dissect-test.vmcx": "b7ca8a6ab91ab997147185c9284d42c5",
+			"dissect-target-993F7B33-6057-4D1E-A1FE-A1A1D77BE974.vmcx": "069028fc04cdad1d39b4e3e94c94ec1b",
+			"dissect-target-EC04F346-DB96-4700-AF5B-77B3C56C38BD.vmcx": "0781c6a1656e2e3dbc5e580a4d8e9632",
+		} {
+			cases = append(cases, e2eCase{"sample " + f, []string{filepath.Join(samples, f)}, gFromHyperV(h)})
 		}
 	}
 	// The seed document's two in-guest observations.
@@ -463,7 +482,7 @@ func TestE2ELibvirt(t *testing.T) {
 func (e *embed) runGuest(t *testing.T, dom string) string {
 	qemuSlots <- struct{}{}
 	defer func() { <-qemuSlots }()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), qemuLifetime)
 	defer cancel()
 	args := []string{"virsh", "-c", "qemu:///embed?root=" + filepath.Join(e.root, "root")}
 	if e.asNobody {
@@ -498,7 +517,7 @@ func (e *embed) runGuest(t *testing.T, dom string) string {
 	}
 	defer say("destroy e2e")
 	dump := filepath.Join(e.root, "ram")
-	for i := 0; i < 60; i++ {
+	for deadline := time.Now().Add(guestSetup); time.Now().Before(deadline); {
 		say(`qemu-monitor-command e2e '{"execute":"pmemsave","arguments":{"val":0,"size":134217728,"filename":"` + dump + `"}}'`)
 		if g, ok := scanDump(t, dump); ok {
 			return g

@@ -2,21 +2,19 @@ package main
 
 import (
 	"errors"
-	"io/fs"
 
-	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/source"
-	"github.com/genid-migrate/genid-migrate/vmcx"
+	"github.com/genid-migrate/genid-migrate/edit"
+	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/targets"
 )
 
-// Exit codes: the one table, shown in --help and the README.
+// The exit codes are formats' table; the command adds only its own
+// errors: usage mistakes and findings.
 const (
-	exitOK         = 0 // success, nothing to report
-	exitFindings   = 1 // findings: a mismatch, --check would change something
-	exitUsage      = 2 // usage error
-	exitNoID       = 3 // an input has no generation ID where one was required
-	exitMalformed  = 4 // an input is malformed, corrupt or unsupported
-	exitOtherError = 5 // any other failure (I/O, permissions)
+	exitOK         = formats.ExitOK
+	exitFindings   = formats.ExitFindings
+	exitUsage      = formats.ExitUsage
+	exitOtherError = formats.ExitOther
 )
 
 const exitTable = `EXIT STATUS:
@@ -40,30 +38,29 @@ type findingsError struct{ msg string }
 
 func (e *findingsError) Error() string { return e.msg }
 
-// exitCode maps an error to the documented exit code.
+// exitOnly carries an error whose message was already printed: run uses
+// it for the exit code only.
+type exitOnly struct{ err error }
+
+func (e *exitOnly) Error() string { return e.err.Error() }
+func (e *exitOnly) Unwrap() error { return e.err }
+
+// exitCode maps an error to the documented exit code: the command's own
+// errors here, everything about inputs by formats.ExitCode.
 func exitCode(err error) int {
 	var (
 		ue *usageError
+		oe *targets.OptionError
 		fe *findingsError
-		ie *genid.InputError
-		pe *genid.ParseError
-		un *source.UnsupportedError
-		ve *vmcx.FormatError
+		re *edit.ForceError
 	)
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &oe):
 		return exitUsage
-	case errors.As(err, &fe):
+	case errors.As(err, &fe), errors.As(err, &re):
 		return exitFindings
-	case errors.Is(err, genid.ErrNotFound):
-		return exitNoID
-	case errors.As(err, &ie), errors.As(err, &pe), errors.As(err, &un), errors.As(err, &ve),
-		errors.Is(err, vmcx.ErrVersion), errors.Is(err, vmcx.ErrUnsupported), errors.Is(err, vmcx.ErrChecksum), errors.Is(err, vmcx.ErrFormat):
-		return exitMalformed
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-		return exitOtherError
 	}
-	return exitOtherError
+	return formats.ExitCode(err)
 }

@@ -6,8 +6,8 @@ import (
 	"io/fs"
 	"testing"
 
+	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/source"
 )
 
 func TestExitCode(t *testing.T) {
@@ -22,7 +22,7 @@ func TestExitCode(t *testing.T) {
 		{&genid.InputError{Line: 3, Err: errors.New("bad")}, 4},
 		{&genid.InputError{Line: 3, Err: genid.ErrIncomplete}, 4},
 		{fmt.Errorf("--guid: %w", &genid.ParseError{Spelling: "GUID"}), 4},
-		{&source.UnsupportedError{Input: "x", Reason: "y"}, 4},
+		{&formats.UnrecognizedError{Input: "x", Reason: "y"}, 4},
 		{&exitOnly{fmt.Errorf("%w: none", genid.ErrNotFound)}, 3},
 		{&fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}, 5},
 		{&fs.PathError{Op: "open", Path: "x", Err: fs.ErrPermission}, 5},

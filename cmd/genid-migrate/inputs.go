@@ -9,88 +9,119 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/genid-migrate/genid-migrate/internal/source"
+	"github.com/genid-migrate/genid-migrate/formats"
 )
 
-// literalFlags are the flags that give an ID on the command line, in the
-// order their inputs are read.
-var literalFlags = []struct {
-	name   string
-	format source.Format
-	value  string
-	usage  string
-}{
-	{"vmx", source.VMX, "GENID:GENIDX", "VMware vm.genid and vm.genidX as `GENID:GENIDX`, signed decimal"},
-	{"guid", source.GUID, "UUID", "a `UUID` as QEMU guid=, a qemu/kvm libvirt <genid> or Proxmox vmgenid hold it"},
-	{"windows", source.Windows, "LOW:HIGH", "`LOW:HIGH` as VMGENID.EXE prints it in the guest (hex, leading zeros optional)"},
-	{"hyperv", source.HyperV, "HEX32", "a Hyper-V generation_id, `HEX32` (32 hex digits)"},
-	{"bytes", source.GuestBytes, "HEX32", "the 16 bytes in guest memory order, `HEX32`"},
-	{"xen", source.XenLiteral, "A:B", "a Xen platform/generation-id or XenServer VM.generation_id, `A:B`"},
+// An input is one thing to read: a literal value, a running QEMU, or a path.
+type input struct {
+	literal *formats.Literal // a value given with its flag
+	qmp     bool             // a QMP socket
+	value   string           // the value, socket or path
 }
 
-// inputFlags are the flags every reading command takes.
-func inputFlags() []cli.Flag {
-	flags := []cli.Flag{
-		&cli.StringFlag{Name: "qmp", Usage: "read what a running QEMU guest sees through its QMP `SOCKET` (unix path or 127.0.0.1:PORT)"},
-		&cli.StringFlag{Name: "from", Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(source.FormatNames, ", ")},
+// name is the input as the user gave it, for messages and JSON.
+func (in input) name() string {
+	switch {
+	case in.literal != nil:
+		return "--" + in.literal.Name + " " + in.value
+	case in.qmp:
+		return in.value
 	}
-	for _, l := range literalFlags {
-		flags = append(flags, &cli.StringFlag{Name: l.name, Usage: l.usage, Category: "literal values"})
+	return in.value
+}
+
+// inputOptions describe the input flags of one command: every reading
+// command takes the literal values, a flag that forces a format, and
+// maybe --qmp.
+type inputOptions struct {
+	formatFlag string // the flag that names a format: "from", or rewrite's "from-format"
+	qmp        bool   // --qmp is an input
+}
+
+// flags returns the command's input flags.
+func (o inputOptions) flags() []cli.Flag {
+	var flags []cli.Flag
+	if o.qmp {
+		flags = append(flags, &cli.StringFlag{Name: "qmp", Usage: "read what a running QEMU guest sees through its QMP `SOCKET` (unix path or 127.0.0.1:PORT)"})
+	}
+	flags = append(flags, &cli.StringFlag{Name: o.formatFlag, Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")})
+	for _, l := range formats.Literals() {
+		flags = append(flags, &cli.StringFlag{Name: l.Name, Usage: l.Usage, Category: "literal values"})
 	}
 	return flags
 }
 
-// input is one thing to read: a literal or a path.
-type input struct {
-	format source.Format // literal format; "" for a path
-	value  string        // the literal value or the path
+// inputs are the inputs a command line gives, and the format forced.
+type inputs struct {
+	list   []input
+	format *formats.Format // nil: detect
 }
 
-// collectInputs returns the literal flags given, then the paths.
-func collectInputs(c *cli.Context) ([]input, source.Format, error) {
-	var ins []input
-	for _, l := range literalFlags {
-		if c.IsSet(l.name) {
-			ins = append(ins, input{format: l.format, value: c.String(l.name)})
+// parse collects the literal flags given, then --qmp, then paths, and
+// the forced format.
+func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
+	ins := &inputs{}
+	for _, l := range formats.Literals() {
+		if c.IsSet(l.Name) {
+			ins.list = append(ins.list, input{literal: l, value: c.String(l.Name)})
 		}
 	}
-	if c.IsSet("qmp") {
-		ins = append(ins, input{format: source.QMPLive, value: c.String("qmp")})
+	if o.qmp && c.IsSet("qmp") {
+		ins.list = append(ins.list, input{qmp: true, value: c.String("qmp")})
 	}
-	stdin := 0
-	for _, p := range c.Args().Slice() {
-		if p == "-" {
-			stdin++
-		} else if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return nil, "", &usageError{p + " is a directory: show and convert read configuration files"}
+	for _, p := range paths {
+		ins.list = append(ins.list, input{value: p})
+	}
+	if c.IsSet(o.formatFlag) {
+		f := formats.ByName(c.String(o.formatFlag))
+		if f == nil {
+			return nil, &usageError{fmt.Sprintf("--%s %q: want one of %s", o.formatFlag, c.String(o.formatFlag), strings.Join(formats.Names(), ", "))}
 		}
-		ins = append(ins, input{value: p})
+		ins.format = f
 	}
-	if stdin > 1 {
-		return nil, "", &usageError{"standard input (-) can be read only once"}
-	}
-	var force source.Format
-	if c.IsSet("from") {
-		f, ok := source.FileFormats[strings.ToLower(c.String("from"))]
-		if !ok {
-			return nil, "", &usageError{fmt.Sprintf("--from %q: want one of %s", c.String("from"), strings.Join(source.FormatNames, ", "))}
-		}
-		force = f
-	}
-	if len(ins) == 0 {
-		return nil, "", &usageError{"no input: give a file, - for standard input, a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen, or --qmp SOCKET"}
-	}
-	return ins, force, nil
+	return ins, nil
 }
 
-// readInput reads one input.
-func readInput(c *cli.Context, in input, force source.Format) (*source.Result, error) {
-	if in.format == source.QMPLive {
-		r, _, err := source.ReadQMP(context.Background(), in.value, 30*time.Second)
+// stdin counts the inputs read from standard input.
+func (ins *inputs) stdin() int {
+	n := 0
+	for _, in := range ins.list {
+		if in.literal == nil && !in.qmp && in.value == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+// read reads one input.
+func (ins *inputs) read(c *cli.Context, in input) (*formats.Result, error) {
+	switch {
+	case in.qmp:
+		r, _, err := formats.ReadQMP(context.Background(), in.value, 30*time.Second)
 		return r, err
+	case in.literal != nil:
+		return in.literal.Read(in.value)
 	}
-	if in.format != "" {
-		return source.Literal(in.format, in.value)
+	return formats.ReadFile(in.value, c.App.Reader, ins.format)
+}
+
+// readInputs checks the inputs show and convert read: at least one, no
+// directory, standard input once.
+func readInputs(c *cli.Context, o inputOptions) (*inputs, error) {
+	for _, p := range c.Args().Slice() {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return nil, &usageError{p + " is a directory: show and convert read configuration files"}
+		}
 	}
-	return source.ReadFile(in.value, c.App.Reader, force)
+	ins, err := o.parse(c, c.Args().Slice())
+	if err != nil {
+		return nil, err
+	}
+	if ins.stdin() > 1 {
+		return nil, &usageError{"standard input (-) can be read only once"}
+	}
+	if len(ins.list) == 0 {
+		return nil, &usageError{"no input: give a file, - for standard input, a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen, or --qmp SOCKET"}
+	}
+	return ins, nil
 }

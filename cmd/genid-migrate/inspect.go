@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -13,10 +11,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/genid-migrate/genid-migrate/internal/source"
-	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/readers/hyperv"
-	"github.com/genid-migrate/genid-migrate/vmcx"
 )
 
 func inspectCommand(jsonErrors *bool) *cli.Command {
@@ -48,32 +46,6 @@ Examples:
 	}
 }
 
-type inspectKey struct {
-	Path   string `json:"path"`
-	Type   string `json:"type"`
-	Value  any    `json:"value,omitempty"`
-	Offset int64  `json:"offset,omitempty"`
-	Line   int    `json:"line,omitempty"`
-}
-
-type inspectHeader struct {
-	Copy     string `json:"copy"`
-	Offset   int64  `json:"offset"`
-	Sequence uint16 `json:"sequence"`
-	Valid    bool   `json:"valid"`
-	Error    string `json:"error,omitempty"`
-}
-
-type inspectReport struct {
-	File    string          `json:"file"`
-	Format  string          `json:"format"`
-	Header  string          `json:"header_used,omitempty"`
-	Headers []inspectHeader `json:"headers,omitempty"`
-	Journal *vmcx.Journal   `json:"journal,omitempty"`
-	Tables  []vmcx.Table    `json:"tables,omitempty"`
-	Keys    []inspectKey    `json:"keys"`
-}
-
 func inspect(c *cli.Context, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -87,70 +59,42 @@ func inspect(c *cli.Context, path string) error {
 	var r io.ReaderAt = f
 	size := st.Size()
 	if !st.Mode().IsRegular() { // a pipe such as bash's <(…): read it, bounded
-		data, err := io.ReadAll(io.LimitReader(f, textlimit.MaxFileSize))
+		data, err := bounded.ReadAll(f, bounded.MaxFileSize, 0, "a Hyper-V configuration")
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return genid.WithFile(err, path)
 		}
 		r, size = bytes.NewReader(data), int64(len(data))
 	}
-	head := make([]byte, 8<<10)
+	head := make([]byte, formats.SniffSize)
 	n, _ := r.ReadAt(head, 0)
-	format := source.Detect(head[:n])
-	rep := inspectReport{File: path, Format: string(format)}
-	switch format {
-	case source.HyperVVMCX:
-		vf, err := vmcx.NewFile(r, size)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		if c.Bool("verify-only") {
-			fmt.Fprintf(c.App.Writer, "%s: every checksum verified (%d keys in %d key tables, header %s)\n", path, len(vf.Keys), len(vf.Tables), vf.Header.Copy())
+	format := formats.Detect(head[:n])
+	var rep *hyperv.Report
+	switch {
+	case format == nil || format.Reader != "readers/hyperv":
+		return &formats.UnrecognizedError{Input: path, Reason: "not a Hyper-V configuration (inspect reads .vmcx, .vmrs, data.vmcx and Hyper-V XML)"}
+	case format.Random:
+		rep, err = hyperv.InspectVMCX(r, size)
+		if err == nil && c.Bool("verify-only") {
+			fmt.Fprintf(c.App.Writer, "%s: every checksum verified (%d keys in %d key tables, header %s)\n", path, len(rep.Keys), len(rep.Tables), rep.Header)
 			return nil
-		}
-		rep.Header = vf.Header.Copy()
-		for _, h := range vf.Headers {
-			ih := inspectHeader{Copy: h.Copy(), Offset: h.Offset, Sequence: h.Sequence, Valid: h.Err == nil}
-			if h.Err != nil {
-				ih.Error = h.Err.Error()
-			}
-			rep.Headers = append(rep.Headers, ih)
-		}
-		rep.Journal, rep.Tables = &vf.Journal, vf.Tables
-		var walk func(k *vmcx.Key)
-		walk = func(k *vmcx.Key) {
-			rep.Keys = append(rep.Keys, inspectKey{Path: k.Path(), Type: k.Type.String(), Value: keyValue(k), Offset: k.Offset})
-			for _, ch := range k.Children {
-				walk(ch)
-			}
-		}
-		for _, r := range vf.Roots() {
-			walk(r)
-		}
-	case source.HyperVXML:
-		entries, err := hyperv.WalkXML(io.NewSectionReader(r, 0, size))
-		if err != nil {
-			return namedInput(path, err)
-		}
-		if c.Bool("verify-only") {
-			fmt.Fprintf(c.App.Writer, "%s: well-formed XML configuration (%d elements; XML has no checksums)\n", path, len(entries))
-			return nil
-		}
-		for _, e := range entries {
-			k := inspectKey{Path: e.Path, Type: e.Type, Line: e.Line}
-			if e.Type != "node" {
-				k.Value = e.Value
-			}
-			rep.Keys = append(rep.Keys, k)
 		}
 	default:
-		return &source.UnsupportedError{Input: path, Reason: "not a Hyper-V configuration (inspect reads .vmcx, .vmrs, data.vmcx and Hyper-V XML)"}
+		rep, err = hyperv.InspectXML(io.NewSectionReader(r, 0, size))
+		if err == nil && c.Bool("verify-only") {
+			fmt.Fprintf(c.App.Writer, "%s: well-formed XML configuration (%d elements; XML has no checksums)\n", path, len(rep.Keys))
+			return nil
+		}
 	}
+	if err != nil {
+		return genid.WithFile(err, path)
+	}
+	rep.File = path
 	if c.Bool("json") {
 		return writeJSON(c.App.Writer, rep)
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "%s: %s\n", path, formatNames[format])
-	if format == source.HyperVVMCX {
+	fmt.Fprintf(w, "%s: %s\n", path, format.Description)
+	if format.Random {
 		for _, h := range rep.Headers {
 			state := "valid"
 			if !h.Valid {
@@ -181,24 +125,6 @@ func inspect(c *cli.Context, path string) error {
 	return tw.Flush()
 }
 
-// keyValue returns a key's value for listing, or an explanation.
-func keyValue(k *vmcx.Key) any {
-	if k.Type == vmcx.TypeNode {
-		return nil
-	}
-	v, err := k.Value()
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	if b, ok := v.([]byte); ok {
-		if len(b) == 8 && k.Name == "creation_time" {
-			return fmt.Sprintf("FILETIME %d", binary.LittleEndian.Uint64(b))
-		}
-		return base64.StdEncoding.EncodeToString(b)
-	}
-	return v
-}
-
 func display(v any) string {
 	switch v := v.(type) {
 	case string:
@@ -211,8 +137,4 @@ func display(v any) string {
 		s = s[:120] + "…"
 	}
 	return strings.ReplaceAll(s, "\n", " ")
-}
-
-func namedInput(path string, err error) error {
-	return fmt.Errorf("%s: %w", path, err)
 }

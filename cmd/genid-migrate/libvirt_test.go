@@ -15,6 +15,8 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/readers/libvirt"
 	"github.com/genid-migrate/genid-migrate/readers/vmware"
+
+	"github.com/genid-migrate/genid-migrate/internal/testenv"
 )
 
 // These tests run real libvirt (Debian's libvirt-clients, libvirt-daemon,
@@ -23,16 +25,14 @@ import (
 // (qemu:///embed), both without a daemon. Under CI=true a missing tool is a
 // failure; elsewhere the tests skip.
 
+// virshTimeout bounds one virsh run.
+var virshTimeout = testenv.Timeout(120 * time.Second)
+
 // requireTools fails (in CI) or skips when a tool is missing.
 func requireTools(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI (install libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86): %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
-		}
+		testenv.Tool(t, tool, "libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86")
 	}
 }
 
@@ -40,7 +40,7 @@ func requireTools(t *testing.T, tools ...string) {
 // stderr as the error.
 func virsh(t *testing.T, env []string, asNobody bool, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), virshTimeout)
 	defer cancel()
 	name := "virsh"
 	if asNobody {

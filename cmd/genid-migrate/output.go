@@ -7,12 +7,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/source"
-	"github.com/genid-migrate/genid-migrate/writers/libvirt"
-	"github.com/genid-migrate/genid-migrate/writers/proxmox"
+	"github.com/genid-migrate/genid-migrate/targets"
 	"github.com/genid-migrate/genid-migrate/writers/qemu"
-	"github.com/genid-migrate/genid-migrate/writers/vmware"
 )
 
 // record is the JSON object show prints for one input. The fields up to
@@ -56,13 +54,12 @@ type errorRecord struct {
 	} `json:"error"`
 }
 
-func newRecord(r *source.Result) record {
+func newRecord(r *formats.Result) record {
 	id := r.ID
 	g, x := id.VMX()
-	el, _ := libvirt.Element(id)
 	rec := record{
 		Input:         r.Input,
-		Format:        string(r.Format),
+		Format:        r.Format,
 		GuestBytes:    id.GuestBytes(),
 		Windows:       id.Windows(),
 		GUID:          id.GUID(),
@@ -72,16 +69,16 @@ func newRecord(r *source.Result) record {
 		Xen:           id.Xen(),
 		QEMUDevice:    qemu.Device(id),
 		Convention:    string(r.Convention),
-		Libvirt:       el,
-		Proxmox:       proxmox.Line(id),
+		Libvirt:       targets.Text("libvirt", id),
+		Proxmox:       targets.Text("proxmox", id),
 		LibvirtVMware: id.LibvirtVMware(),
 		Where:         r.Where,
 		Checkpoint:    r.Checkpoint,
 		Warnings:      r.Warnings,
 	}
-	if len(r.VM) > 0 {
+	if len(r.Fields) > 0 {
 		rec.VM = map[string]string{}
-		for _, f := range r.VM {
+		for _, f := range r.Fields {
 			rec.VM[f.Key] = f.Value
 		}
 	}
@@ -95,47 +92,27 @@ func newRecord(r *source.Result) record {
 	return rec
 }
 
-// formatNames are the human names of the input formats.
-var formatNames = map[source.Format]string{
-	source.VMX:        "VMware .vmx",
-	source.Proxmox:    "Proxmox VE qemu-server config",
-	source.QEMU:       "QEMU command line",
-	source.LibvirtXML: "libvirt domain XML",
-	source.HyperVXML:  "Hyper-V XML configuration",
-	source.HyperVVMCX: "Hyper-V .vmcx configuration",
-	source.QMPLive:    "running QEMU guest (QMP)",
-	source.GUID:       "GUID (QEMU/libvirt/Proxmox convention)",
-	source.Windows:    "Windows low:high (VMGENID.EXE)",
-	source.HyperV:     "Hyper-V generation_id",
-	source.GuestBytes: "guest bytes",
-	source.XenLiteral: "Xen a:b",
-}
-
 // printHuman writes the aligned table show prints for one input.
-func printHuman(w io.Writer, r *source.Result) error {
+func printHuman(w io.Writer, r *formats.Result) error {
 	id := r.ID
-	head := r.Input + ": " + formatNames[r.Format]
-	if r.Format == source.VMX && strings.HasPrefix(r.Input, "--") {
-		head = r.Input + ": VMware vm.genid:vm.genidX"
-	}
+	head := r.Input + ": " + r.Description
 	if r.Where != "" {
 		head += ", " + r.Where
 	}
 	switch r.Convention {
-	case source.ConvLibvirtVMware:
+	case genid.ConvLibvirtVMware:
 		head += ", read as libvirt's VMX/ESX driver writes it"
-	case source.ConvQEMU:
-		if r.Format == source.LibvirtXML {
+	case genid.ConvQEMU:
+		if r.Format == formats.Libvirt {
 			head += ", read as QEMU's guid="
 		}
 	}
 	fmt.Fprintln(w, head)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, f := range r.VM {
+	for _, f := range r.Fields {
 		fmt.Fprintf(tw, "  %s\t%s\n", f.Label, f.Value)
 	}
 	g, x := id.VMX()
-	el, _ := libvirt.Element(id)
 	rows := [][2]string{
 		{"guest bytes", spacedHex(id)},
 		{"windows", id.Windows()},
@@ -143,9 +120,9 @@ func printHuman(w io.Writer, r *source.Result) error {
 		{"vmx", fmt.Sprintf("vm.genid = %q  vm.genidX = %q", fmt.Sprint(g), fmt.Sprint(x))},
 		{"hyperv", id.HyperV()},
 		{"xen", id.Xen()},
-		{"qemu", strings.Join(qemu.Args(id), " ")},
-		{"libvirt", el},
-		{"proxmox", proxmox.Line(id)},
+		{"qemu", targets.Text("qemu", id)},
+		{"libvirt", targets.Text("libvirt", id)},
+		{"proxmox", targets.Text("proxmox", id)},
 		{"libvirt-vmx", id.LibvirtVMware() + "  (libvirt's VMX/ESX driver spelling; never give it to QEMU)"},
 	}
 	for _, row := range rows {
@@ -181,48 +158,6 @@ func spacedHex(id genid.ID) string {
 	}
 	return b.String()
 }
-
-// convertTo renders one spelling for convert. It returns the text to print
-// (with its final newline) and, for forms that are commands, their argv.
-func convertTo(format string, id genid.ID, vmid string) (string, []string, error) {
-	switch format {
-	case "libvirt":
-		el, err := libvirt.Element(id)
-		return el + "\n", nil, err
-	case "qemu":
-		args := qemu.Args(id)
-		return strings.Join(args, " ") + "\n", args, nil
-	case "qemu-json":
-		return qemu.DeviceJSON(id) + "\n", qemu.ArgsJSON(id), nil
-	case "proxmox":
-		if vmid != "" {
-			args, err := proxmox.Command(vmid, id)
-			if err != nil {
-				return "", nil, &usageError{"--vmid: " + err.Error()}
-			}
-			return strings.Join(args, " ") + "\n", args, nil
-		}
-		return proxmox.Line(id) + "\n", nil, nil
-	case "vmx":
-		return vmware.Lines(id), nil, nil
-	case "hyperv":
-		return id.HyperV() + "\n", nil, nil
-	case "windows":
-		return id.Windows() + "\n", nil, nil
-	case "guid":
-		return id.GUID() + "\n", nil, nil
-	case "bytes":
-		return id.GuestBytes() + "\n", nil, nil
-	case "xen":
-		return id.Xen() + "\n", nil, nil
-	case "libvirt-vmware":
-		return id.LibvirtVMware() + "\n", nil, nil
-	}
-	return "", nil, &usageError{fmt.Sprintf("--to %q: want one of %s", format, strings.Join(convertFormats, ", "))}
-}
-
-// convertFormats are the --to values, the contract's first.
-var convertFormats = []string{"libvirt", "qemu", "proxmox", "vmx", "hyperv", "windows", "guid", "bytes", "xen", "qemu-json", "libvirt-vmware"}
 
 // writeJSON writes v as indented JSON, without escaping <, > and &.
 func writeJSON(w io.Writer, v any) error {

@@ -27,10 +27,10 @@ Examples:
    tr '\0' '\n' < /proc/PID/cmdline | genid-migrate show -`,
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
-		}, inputFlags()...),
+		}, showInputs.flags()...),
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json")
-			ins, force, err := collectInputs(c)
+			ins, err := readInputs(c, showInputs)
 			if err != nil {
 				return err
 			}
@@ -38,17 +38,17 @@ Examples:
 				firstErr error
 				items    []any
 			)
-			for i, in := range ins {
-				r, err := readInput(c, in, force)
+			for i, in := range ins.list {
+				r, err := ins.read(c, in)
 				if err != nil {
 					if firstErr == nil {
 						firstErr = err
 					}
-					if len(ins) > 1 {
+					if len(ins.list) > 1 {
 						// Report it here and carry on with the other inputs.
 						fmt.Fprintf(c.App.ErrWriter, "%s: %v\n", appName, err)
 						var er errorRecord
-						er.Input, er.Error.Code, er.Error.Message = inputName(in), exitCode(err), err.Error()
+						er.Input, er.Error.Code, er.Error.Message = in.name(), exitCode(err), err.Error()
 						items = append(items, er)
 					}
 					continue
@@ -66,14 +66,14 @@ Examples:
 			}
 			if c.Bool("json") && len(items) > 0 {
 				var v any = items
-				if len(ins) == 1 {
+				if len(ins.list) == 1 {
 					v = items[0]
 				}
 				if err := writeJSON(c.App.Writer, v); err != nil {
 					return err
 				}
 			}
-			if firstErr != nil && len(ins) > 1 {
+			if firstErr != nil && len(ins.list) > 1 {
 				return &exitOnly{firstErr}
 			}
 			return firstErr
@@ -81,16 +81,5 @@ Examples:
 	}
 }
 
-func inputName(in input) string {
-	if in.format != "" {
-		return "--" + string(in.format) + " " + in.value
-	}
-	return in.value
-}
-
-// exitOnly carries an error whose message was already printed: run uses
-// it for the exit code only.
-type exitOnly struct{ err error }
-
-func (e *exitOnly) Error() string { return e.err.Error() }
-func (e *exitOnly) Unwrap() error { return e.err }
+// showInputs are the inputs show and convert read.
+var showInputs = inputOptions{formatFlag: "from", qmp: true}

@@ -4,18 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/genid-migrate/genid-migrate/diagnose"
+	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/diagnose"
-	"github.com/genid-migrate/genid-migrate/internal/source"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/readers/guest"
-	"github.com/genid-migrate/genid-migrate/writers/qemu"
 )
+
+// verifyInputs are the inputs verify reads SOURCE from: --from forces its
+// format; --qmp is the guest side, not an input.
+var verifyInputs = inputOptions{formatFlag: "from"}
 
 func verifyCommand(jsonErrors *bool) *cli.Command {
 	return &cli.Command{
@@ -43,7 +46,7 @@ Examples:
    genid-migrate verify --expect win2019-dc01.vmx --qmp /run/qemu/dc01.qmp`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "expect", Usage: "the `SOURCE` configuration the guest should match"},
-			&cli.StringFlag{Name: "from", Usage: "read SOURCE as `FORMAT` instead of detecting it: " + strings.Join(source.FormatNames, ", ")},
+			&cli.StringFlag{Name: "from", Usage: "read SOURCE as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
 			&cli.StringFlag{Name: "guest", Usage: "what the guest showed, as `TEXT`"},
 			&cli.StringFlag{Name: "guest-file", Usage: "what the guest showed, from `FILE` (- for standard input)"},
 			&cli.StringFlag{Name: "qmp", Usage: "read the running guest through this QMP `SOCKET`"},
@@ -105,18 +108,14 @@ func verify(c *cli.Context) error {
 	case c.NArg() > 0:
 		return &usageError{fmt.Sprintf("unexpected argument %q", c.Args().First())}
 	}
-	var force source.Format
-	if c.IsSet("from") {
-		f, ok := source.FileFormats[strings.ToLower(c.String("from"))]
-		if !ok {
-			return &usageError{fmt.Sprintf("--from %q: want one of %s", c.String("from"), strings.Join(source.FormatNames, ", "))}
-		}
-		force = f
+	ins, err := verifyInputs.parse(c, []string{c.String("expect")})
+	if err != nil {
+		return err
 	}
 	if c.String("expect") == "-" && c.String("guest-file") == "-" {
 		return &usageError{"SOURCE and the guest file cannot both be standard input"}
 	}
-	src, err := source.ReadFile(c.String("expect"), c.App.Reader, force)
+	src, err := ins.read(c, ins.list[len(ins.list)-1])
 	if err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
@@ -125,29 +124,30 @@ func verify(c *cli.Context) error {
 	partial := false
 	switch {
 	case c.IsSet("qmp"):
-		res, r, err := source.ReadQMP(context.Background(), c.String("qmp"), c.Duration("wait"))
+		res, r, err := formats.ReadQMP(context.Background(), c.String("qmp"), c.Duration("wait"))
 		if err != nil {
 			return err
 		}
 		got, rep.Evidence, rep.HostGUID = res.ID, "qmp-guest-memory", r.HostGUID
 		rep.Address = fmt.Sprintf("%#x", r.Address)
 	default:
-		text := c.String("guest")
+		text, from := c.String("guest"), "--guest"
 		if c.IsSet("guest-file") {
 			var b []byte
-			if name := c.String("guest-file"); name == "-" {
-				b, err = io.ReadAll(io.LimitReader(c.App.Reader, guest.MaxSize+1))
+			if from = c.String("guest-file"); from == "-" {
+				from = "<stdin>"
+				b, err = bounded.ReadAll(c.App.Reader, guest.MaxSize, 0, "guest evidence")
 			} else {
-				b, err = os.ReadFile(name)
+				b, err = bounded.ReadFile(from, guest.MaxSize, "guest evidence")
 			}
 			if err != nil {
-				return err
+				return genid.WithFile(err, from)
 			}
 			text = string(b)
 		}
 		ev, err := guest.Parse(text)
 		if err != nil {
-			return &genid.InputError{Key: "guest evidence", Err: err}
+			return genid.WithFile(err, from)
 		}
 		got, partial, rep.Evidence = ev.ID, ev.Partial, string(ev.Kind)
 	}
@@ -164,10 +164,8 @@ func verify(c *cli.Context) error {
 		rep.Unrelated = len(rep.Diagnosis) == 0
 	}
 	if !rep.Match {
-		rep.Fix = []string{
-			"genid-migrate rewrite --from " + src.Input + " --in-place DOMAIN.xml   (libvirt)",
-			strings.Join(qemu.Args(src.ID), " ") + "   (QEMU)",
-			"qm set VMID --vmgenid " + src.ID.GUID() + "   (Proxmox)",
+		for _, f := range diagnose.Fixes(src.ID, src.Input, diagnose.Target{}) {
+			rep.Fix = append(rep.Fix, f.Command+"   ("+f.For+")")
 		}
 	}
 	if c.Bool("json") {

@@ -100,7 +100,7 @@ func (info *Info) GenID() (genid.ID, *Device, error) {
 	}
 	id, err := genid.ParseGUID(d.GUID)
 	if err != nil {
-		return genid.ID{}, &d, &ArgError{Index: d.Index, Err: fmt.Errorf("guid=%q: QEMU accepts only a GUID in the form 8-4-4-4-12: %s", d.GUID, err.(*genid.ParseError).Reason)}
+		return genid.ID{}, &d, &ArgError{Index: d.Index, Err: fmt.Errorf("guid=%q: QEMU accepts only a GUID in the form 8-4-4-4-12: %s", d.GUID, genid.Reason(err))}
 	}
 	if id.IsZero() {
 		return id, &d, fmt.Errorf("%w: the vmgenid guid is all zeros, which guests read as no ID", genid.ErrZero)

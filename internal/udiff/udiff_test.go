@@ -7,17 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/genid-migrate/genid-migrate/internal/testenv"
 )
 
 // TestAgainstDiff compares with GNU diff -u on the same files (headers
 // aside, which carry timestamps).
 func TestAgainstDiff(t *testing.T) {
-	if _, err := exec.LookPath("diff"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("diff (diffutils) is required in CI")
-		}
-		t.Skip("diff not installed")
-	}
+	testenv.Tool(t, "diff", "diffutils")
 	base := "<domain>\n  <name>a</name>\n  <uuid>u</uuid>\n  <memory>1</memory>\n  <vcpu>1</vcpu>\n  <os/>\n  <devices/>\n  <x/>\n</domain>\n"
 	tests := []struct{ a, b string }{
 		{base, strings.Replace(base, "  <uuid>u</uuid>\n", "  <uuid>u</uuid>\n  <genid>g</genid>\n", 1)},

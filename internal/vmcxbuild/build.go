@@ -12,6 +12,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/genid-migrate/genid-migrate/vmcx"
 )
 
 // Value types and flags (docs/hyperv-format.md §2.6).
@@ -211,7 +213,7 @@ func Build(root *Key, opt Options) ([]byte, *Layout, error) {
 	// Headers.
 	for i, off := range []int64{0, 0x1000} {
 		h := b[off : off+0x2E]
-		binary.LittleEndian.PutUint32(h[0:], 0x01282014)
+		binary.LittleEndian.PutUint32(h[0:], vmcx.Signature)
 		binary.LittleEndian.PutUint16(h[8:], opt.Sequence[i])
 		binary.LittleEndian.PutUint32(h[0x0A:], opt.Version)
 		binary.LittleEndian.PutUint32(h[0x16:], page)

@@ -53,39 +53,49 @@ var (
 	offsetRe  = regexp.MustCompile(`^[0-9a-fA-F]{4,16}:?\s`)
 )
 
-// Parse reads evidence from text.
+// Parse reads evidence from text. Errors are [*genid.InputError] values,
+// with the line of the text at fault where there is one; the caller names
+// where the text came from ([genid.WithFile]).
 func Parse(text string) (*Evidence, error) {
 	if len(text) > MaxSize {
-		return nil, fmt.Errorf("guest evidence longer than %d bytes", MaxSize)
+		return nil, &genid.InputError{Err: fmt.Errorf("guest evidence longer than %d bytes", MaxSize)}
 	}
-	t := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
+	text = strings.TrimPrefix(text, "\ufeff")
+	t := strings.TrimSpace(text)
 	if t == "" {
-		return nil, errors.New("no guest evidence: the text is empty")
+		return nil, &genid.InputError{Err: errors.New("no guest evidence: the text is empty")}
 	}
+	// Lines are numbered in the text as given, leading blank lines included.
+	first := 1 + strings.Count(text[:strings.Index(text, t)], "\n")
 	if strings.HasPrefix(t, "{") {
-		return parseQMP(t)
+		ev, err := parseQMP(t)
+		if err != nil {
+			return nil, &genid.InputError{Line: first, Err: err}
+		}
+		return ev, nil
 	}
-	if m := ldifRe.FindStringSubmatch(t); m != nil {
-		b, err := base64.StdEncoding.DecodeString(m[1])
+	if m := ldifRe.FindStringSubmatchIndex(t); m != nil {
+		v := t[m[2]:m[3]]
+		b, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(b) != 8 {
-			return nil, fmt.Errorf("msDS-GenerationId %q: want 8 bytes in base64", m[1])
+			return nil, &genid.InputError{Line: first + strings.Count(t[:m[0]], "\n"), Key: "msDS-GenerationId", Err: fmt.Errorf("%q: want 8 bytes in base64", v)}
 		}
 		return partial(b), nil
 	}
-	// VMGENID.EXE: the last line that ends in low:high.
 	lines := strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n")
+	// VMGENID.EXE: the last line that ends in low:high.
 	for i := len(lines) - 1; i >= 0; i-- {
 		if m := windowsRe.FindStringSubmatch(strings.TrimSpace(lines[i])); m != nil && !strings.Contains(lines[i], "|") {
 			id, err := genid.ParseWindows(m[1] + ":" + m[2])
 			if err != nil {
-				return nil, err
+				return nil, &genid.InputError{Line: first + i, Err: err}
 			}
 			return &Evidence{Kind: Windows, ID: id}, nil
 		}
 	}
 	b, err := hexBytes(lines)
 	if err != nil {
-		return nil, err
+		return nil, &genid.InputError{Err: err}
 	}
 	switch len(b) {
 	case 16:
@@ -93,7 +103,7 @@ func Parse(text string) (*Evidence, error) {
 	case 8:
 		return partial(b), nil
 	}
-	return nil, fmt.Errorf("found %d bytes of hex; the guest's generation ID is 16 bytes (msDS-GenerationId 8)", len(b))
+	return nil, &genid.InputError{Err: fmt.Errorf("found %d bytes of hex; the guest's generation ID is 16 bytes (msDS-GenerationId 8)", len(b))}
 }
 
 func partial(b []byte) *Evidence {

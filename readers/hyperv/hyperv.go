@@ -14,7 +14,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/vmcx"
 )
 
@@ -191,7 +191,7 @@ func (l vmcxLeaf) integer() (int64, bool) { v, err := l.k.Int(); return v, err =
 
 // ReadXML reads an XML configuration.
 func ReadXML(r io.Reader) (*Config, error) {
-	b, err := io.ReadAll(io.LimitReader(r, textlimit.MaxFileSize+1))
+	b, err := bounded.ReadAll(r, bounded.MaxFileSize, 0, "a Hyper-V configuration")
 	if err != nil {
 		return nil, err
 	}
@@ -201,8 +201,8 @@ func ReadXML(r io.Reader) (*Config, error) {
 // ParseXML reads an XML configuration from its bytes, which it does not
 // keep.
 func ParseXML(b []byte) (*Config, error) {
-	if len(b) > textlimit.MaxFileSize {
-		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a Hyper-V configuration", textlimit.MaxFileSize>>20)}
+	if len(b) > bounded.MaxFileSize {
+		return nil, bounded.TooLarge(bounded.MaxFileSize, "a Hyper-V configuration")
 	}
 	text, err := DecodeText(b)
 	if err != nil {
@@ -288,7 +288,7 @@ func IsCheckpointPath(path string) bool {
 }
 
 // ReadFile reads the configuration at name, XML or vmcx by content, and
-// flags checkpoint configurations by their path.
+// flags checkpoint configurations by their path. Errors carry the name.
 func ReadFile(name string) (*Config, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -302,7 +302,7 @@ func ReadFile(name string) (*Config, error) {
 	var head [4]byte
 	n, _ := f.ReadAt(head[:], 0)
 	var c *Config
-	if n == 4 && binary.LittleEndian.Uint32(head[:]) == 0x01282014 {
+	if vmcx.Sniff(head[:n]) {
 		c, err = ReadVMCX(f, st.Size())
 	} else {
 		c, err = ReadXML(f)
@@ -310,11 +310,57 @@ func ReadFile(name string) (*Config, error) {
 	if c != nil {
 		c.Checkpoint = IsCheckpointPath(name)
 	}
-	var ie *genid.InputError
-	if errors.As(err, &ie) && ie.File == "" {
-		ie.File = name
+	return c, genid.WithFile(err, name)
+}
+
+// Reading returns what the configuration holds in the shape every reader
+// shares. The VM is identified by its global_id (the VM ID in Hyper-V's
+// file names). The host registry and runtime-state files are marked as
+// holding no VM; a container whose header copy A is invalid, or whose
+// journal was replayed, is said to be.
+func (c *Config) Reading() *genid.Reading {
+	if c == nil {
+		return nil
 	}
-	return c, err
+	r := &genid.Reading{ID: c.ID, Convention: genid.ConvHyperV, Name: c.Name, NoVM: c.Kind != KindVM && c.Kind != ""}
+	r.SetIdentity("global_id", c.GlobalID)
+	switch {
+	case c.Line > 0:
+		r.Where = genid.Lines(c.Line, 0)
+	case c.Offset > 0:
+		r.Where = fmt.Sprintf("offset %#x", c.Offset)
+	}
+	version := ""
+	if c.Version > 0 {
+		version = fmt.Sprintf("%d.%d (%d)", c.Version>>8, c.Version&0xff, c.Version)
+	}
+	r.AddFields(
+		genid.Field{Key: "name", Label: "name", Value: c.Name},
+		genid.Field{Key: "global_id", Label: "global_id", Value: c.GlobalID},
+		genid.Field{Key: "version", Label: "version", Value: version},
+		genid.Field{Key: "generation", Label: "generation", Value: c.Generation()},
+	)
+	if f := c.Container; f != nil {
+		if f.Header.Offset != 0 && f.Headers[0].Err != nil {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("file header A is not valid (%v); copy B was used", f.Headers[0].Err))
+		}
+		if f.Journal.Replayed > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("Hyper-V left %d pending journal entries; they were replayed in memory (the file was not changed)", f.Journal.Replayed))
+		}
+	}
+	if c.Checkpoint {
+		MarkCheckpoint(r)
+	}
+	return r
+}
+
+// MarkCheckpoint marks a reading as a checkpoint's configuration, with a
+// warning that says where the VM's current ID is.
+func MarkCheckpoint(r *genid.Reading) {
+	if !r.Checkpoint {
+		r.Checkpoint = true
+		r.Warnings = append(r.Warnings, "this is a checkpoint's configuration (under Snapshots/): the VM's current ID is in its configuration under Virtual Machines/")
+	}
 }
 
 func atoi(s string) (int64, bool) {

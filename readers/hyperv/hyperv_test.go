@@ -14,6 +14,8 @@ import (
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
 	"github.com/genid-migrate/genid-migrate/vmcx"
+
+	"github.com/genid-migrate/genid-migrate/internal/testenv"
 )
 
 // samples returns the directory of the real Hyper-V samples (read in
@@ -21,14 +23,7 @@ import (
 // is absent.
 func samples(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "samples", "hyperv")
-	if _, err := os.Stat(filepath.Join(dir, "SOURCES.md")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the real Hyper-V samples are required in CI: %v", err)
-		}
-		t.Skipf("real Hyper-V samples not found (%v)", err)
-	}
-	return dir
+	return testenv.Samples(t, filepath.Join("..", ".."))
 }
 
 // TestRealSamples: every sample gives the values SOURCES.md lists.
@@ -82,10 +77,7 @@ func TestRealSamples(t *testing.T) {
 // synthetic fixtures when the samples are absent (outside CI).
 func realContainers(t testing.TB) map[string][]byte {
 	out := map[string][]byte{}
-	dir := filepath.Join("..", "..", "..", "shared", "samples", "hyperv")
-	if os.Getenv("CI") == "true" {
-		dir = samples(t)
-	}
+	dir, _ := testenv.OptionalSamples(t, filepath.Join("..", ".."))
 	files, _ := filepath.Glob(filepath.Join(dir, "dissect-t*.vmcx"))
 	for _, f := range files {
 		if strings.Contains(f, "child-data") {

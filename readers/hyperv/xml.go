@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 )
 
 const maxXMLDepth = 256
@@ -156,7 +157,7 @@ type Entry struct {
 
 // WalkXML lists every element of an XML configuration in document order.
 func WalkXML(r io.Reader) ([]Entry, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 64<<20+1))
+	b, err := bounded.ReadAll(r, bounded.MaxFileSize, 0, "a Hyper-V configuration")
 	if err != nil {
 		return nil, err
 	}

@@ -10,30 +10,28 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/internal/qemuargs"
-	"github.com/genid-migrate/genid-migrate/internal/textlimit"
 	"github.com/genid-migrate/genid-migrate/internal/xmlspan"
 )
 
 // QEMUNamespace is the namespace of libvirt's <qemu:commandline>.
 const QEMUNamespace = "http://libvirt.org/schemas/domain/qemu/1.0"
 
-// Convention says how a domain's <genid> text maps to guest bytes.
-type Convention string
-
-// The conventions of libvirt's drivers.
+// The conventions of libvirt's drivers: how a domain's <genid> text maps
+// to guest bytes.
 const (
-	ConvQEMU   Convention = "qemu"           // qemu and kvm domains: QEMU guid=
-	ConvVMware Convention = "libvirt-vmware" // vmware domains: libvirt's VMX/ESX driver
+	ConvQEMU   = genid.ConvQEMU          // qemu and kvm domains: QEMU guid=
+	ConvVMware = genid.ConvLibvirtVMware // vmware domains: libvirt's VMX/ESX driver
 )
 
 // A Domain is what a report needs from a domain's XML.
 type Domain struct {
-	Type       string     // the domain's type attribute
-	Name       string     // <name>
-	UUID       string     // <uuid>, as written
-	ID         genid.ID   // the ID the guest sees (zero if none)
-	Convention Convention // how ID was derived from the text
+	Type       string           // the domain's type attribute
+	Name       string           // <name>
+	UUID       string           // <uuid>, as written
+	ID         genid.ID         // the ID the guest sees (zero if none)
+	Convention genid.Convention // how ID was derived from the text
 
 	ACPI bool // <features><acpi/> is present: without it QEMU runs with no ACPI, so the guest sees no generation ID
 
@@ -51,7 +49,7 @@ type Element struct {
 
 // Read parses domain XML from r.
 func Read(r io.Reader) (*Domain, error) {
-	b, err := io.ReadAll(io.LimitReader(r, textlimit.MaxFileSize+1))
+	b, err := bounded.ReadAll(r, bounded.MaxFileSize, 0, "a libvirt domain")
 	if err != nil {
 		return nil, err
 	}
@@ -59,14 +57,52 @@ func Read(r io.Reader) (*Domain, error) {
 }
 
 // ReadFile is [Read] on a named file; errors carry the name.
-func ReadFile(name string) (*Domain, error) { return textlimit.ReadFile(name, Read) }
+func ReadFile(name string) (*Domain, error) { return bounded.Parse(name, "a libvirt domain", Parse) }
+
+// RunsOnQEMU reports whether libvirt's QEMU driver runs the domain
+// (type qemu or kvm): its <genid> is QEMU's guid=, and it is a migration's
+// target.
+func (d *Domain) RunsOnQEMU() bool { return d.Type == "qemu" || d.Type == "kvm" }
+
+// Reading returns what the domain holds in the shape every reader shares.
+// The VM is identified by <uuid>. A domain that runs on QEMU without
+// <features><acpi/> gets a warning: libvirt then starts QEMU without ACPI
+// and the guest sees no generation ID.
+func (d *Domain) Reading() *genid.Reading {
+	if d == nil {
+		return nil
+	}
+	r := &genid.Reading{ID: d.ID, Convention: d.Convention, Name: d.Name, Target: d.RunsOnQEMU()}
+	r.SetIdentity("uuid", d.UUID)
+	switch {
+	case d.QEMUArgs != nil:
+		r.Where = fmt.Sprintf("<qemu:commandline>, line %d", d.QEMUArgs.Line)
+	case d.GenID != nil:
+		r.Where = genid.Lines(d.GenID.Line, 0)
+	}
+	r.AddFields(
+		genid.Field{Key: "name", Label: "name", Value: d.Name},
+		genid.Field{Key: "uuid", Label: "uuid", Value: d.UUID},
+		genid.Field{Key: "domain_type", Label: "type", Value: d.Type},
+	)
+	if d.RunsOnQEMU() && !d.ACPI {
+		r.Warnings = append(r.Warnings, NoACPIWarning)
+	}
+	if d.Convention == ConvVMware {
+		r.Warnings = append(r.Warnings, "this <genid> was written by libvirt's VMX/ESX driver; on QEMU/KVM the domain needs the guid shown above (genid-migrate rewrite does it)")
+	}
+	return r
+}
+
+// NoACPIWarning is said of a qemu or kvm domain without <features><acpi/>.
+const NoACPIWarning = "the domain has no <acpi/> under <features>: libvirt then starts QEMU without ACPI and the guest sees no generation ID at all; add <features><acpi/></features>"
 
 // Parse reads domain XML. The returned Domain is non-nil whenever the XML
 // is a domain, also when the error is [genid.ErrNotFound] or a problem with
 // the ID, so that callers can still name the VM and rewrite the document.
 func Parse(doc []byte) (*Domain, error) {
-	if len(doc) > textlimit.MaxFileSize {
-		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a libvirt domain", textlimit.MaxFileSize>>20)}
+	if len(doc) > bounded.MaxFileSize {
+		return nil, bounded.TooLarge(bounded.MaxFileSize, "a libvirt domain")
 	}
 	o, ok := scan(doc)
 	if !ok {

@@ -48,7 +48,7 @@ func TestParseUUIDLikeLibvirt(t *testing.T) {
 func TestFixtures(t *testing.T) {
 	tests := []struct {
 		file string
-		conv Convention
+		conv genid.Convention
 		win  string // VMGENID.EXE view, from vectors.json
 	}{
 		{"crlf.xml", ConvQEMU, "4bf6d1d1324e6eaf:87fb916cbbb941bf"},             // qemu-qtest

@@ -20,18 +20,20 @@
 //
 // # Security
 //
-// Input is assumed hostile and fuzzed; lines and files are size-limited as in
-// package textlimit.
+// Input is assumed hostile and fuzzed; lines over 1 MiB and files over
+// 64 MiB are refused before they are held in memory.
 package proxmox
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/internal/ascii"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 )
 
 // State says what a vmgenid option asks for.
@@ -97,7 +99,7 @@ func headerLine(s string) (string, bool) {
 		return "", false
 	}
 	name := s[1:end]
-	if textlimit.EqualFoldASCII(name, "PENDING") || textlimit.EqualFoldASCII(name, "special:cloudinit") {
+	if ascii.EqualFold(name, "PENDING") || ascii.EqualFold(name, "special:cloudinit") {
 		return name, true
 	}
 	if len(name) < 2 || !isLetter(name[0]) {
@@ -121,7 +123,7 @@ func Read(r io.Reader) (*Config, error) {
 	c.State = Absent
 	cur := &c.Section
 	seen := map[string]int{} // vmgenid line per section, for duplicates
-	err := textlimit.Lines(r, func(line int, text []byte) error {
+	err := bounded.Lines(r, func(line int, text []byte) error {
 		s := strings.TrimRight(string(text), " \t")
 		if strings.TrimSpace(s) == "" || s[0] == '#' {
 			return nil
@@ -201,5 +203,53 @@ func parseValue(v string) (Section, error) {
 	return Section{State: Set, ID: id, Value: v}, nil
 }
 
+// ReadBytes is [Read] on the bytes of a file.
+func ReadBytes(data []byte) (*Config, error) { return Read(bytes.NewReader(data)) }
+
 // ReadFile is [Read] on a named file; errors carry the name.
-func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Read) }
+func ReadFile(name string) (*Config, error) {
+	return bounded.Parse(name, "a Proxmox VE configuration", ReadBytes)
+}
+
+// Reading returns what the configuration holds in the shape every reader
+// shares. The VM is identified by smbios1's uuid=, which Proxmox's
+// importers keep from the source (VMware's uuid.bios). A Proxmox VM runs on
+// QEMU: it is a migration's target.
+func (c *Config) Reading() *genid.Reading {
+	if c == nil {
+		return nil
+	}
+	r := &genid.Reading{ID: c.ID, Convention: genid.ConvQEMU, Name: c.Name, Target: true}
+	r.SetIdentity("smbios1", c.SMBIOSUUID)
+	if c.State != Absent {
+		r.Where = genid.Lines(c.Line, 0)
+	}
+	r.AddFields(
+		genid.Field{Key: "name", Label: "name", Value: c.Name},
+		genid.Field{Key: "smbios_uuid", Label: "smbios1 uuid", Value: c.SMBIOSUUID},
+	)
+	for _, s := range c.Snapshots {
+		r.Snapshots = append(r.Snapshots, genid.Snapshot{Name: s.Name, Line: s.Line, State: string(s.State), ID: s.ID})
+	}
+	return r
+}
+
+// VMID returns the VMID a configuration's path names, as qemu-server
+// names its files (/etc/pve/qemu-server/<vmid>.conf), or "" if the file
+// name is not a number followed by .conf.
+func VMID(path string) string {
+	base := path
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	vmid, ok := strings.CutSuffix(base, ".conf")
+	if !ok || vmid == "" {
+		return ""
+	}
+	for i := 0; i < len(vmid); i++ {
+		if vmid[i] < '0' || vmid[i] > '9' {
+			return ""
+		}
+	}
+	return vmid
+}

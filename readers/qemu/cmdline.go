@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/internal/qemuargs"
-	"github.com/genid-migrate/genid-migrate/internal/textlimit"
 )
 
 // MaxArgs is the most arguments a command line may have.
@@ -56,8 +56,8 @@ type Config struct {
 // backslashes, or any quote character, means a shell line; otherwise one
 // argument per line.
 func Parse(data []byte) (*CommandLine, error) {
-	if len(data) > textlimit.MaxFileSize {
-		return nil, &genid.InputError{Err: fmt.Errorf("larger than %d MiB: not a command line", textlimit.MaxFileSize>>20)}
+	if len(data) > bounded.MaxFileSize {
+		return nil, bounded.TooLarge(bounded.MaxFileSize, "a command line")
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	cl := &CommandLine{}
@@ -104,10 +104,15 @@ func isShell(data []byte) bool {
 // Config is non-nil whenever the command line parsed, also when the error
 // is [genid.ErrNotFound].
 func Read(r io.Reader) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, textlimit.MaxFileSize+1))
+	data, err := bounded.ReadAll(r, bounded.MaxFileSize, 0, "a command line")
 	if err != nil {
 		return nil, err
 	}
+	return ReadBytes(data)
+}
+
+// ReadBytes is [Read] on the bytes of a file, which it does not keep.
+func ReadBytes(data []byte) (*Config, error) {
 	cl, err := Parse(data)
 	if err != nil {
 		return nil, err
@@ -116,7 +121,30 @@ func Read(r io.Reader) (*Config, error) {
 }
 
 // ReadFile is [Read] on a named file; errors carry the name.
-func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Read) }
+func ReadFile(name string) (*Config, error) { return bounded.Parse(name, "a command line", ReadBytes) }
+
+// Reading returns what the command line holds in the shape every reader
+// shares. The VM is identified by -uuid. QEMU runs the VM: it is a
+// migration's target.
+func (c *Config) Reading() *genid.Reading {
+	if c == nil {
+		return nil
+	}
+	r := &genid.Reading{ID: c.ID, Convention: genid.ConvQEMU, Name: c.Name, Target: true}
+	r.SetIdentity("-uuid", c.UUID)
+	switch {
+	case c.Line > 0:
+		r.Where = genid.Lines(c.Line, 0)
+	case c.Arg > 0:
+		r.Where = fmt.Sprintf("argument %d", c.Arg)
+	}
+	r.AddFields(
+		genid.Field{Key: "name", Label: "-name", Value: c.Name},
+		genid.Field{Key: "uuid", Label: "-uuid", Value: c.UUID},
+		genid.Field{Key: "program", Label: "program", Value: c.Program},
+	)
+	return r
+}
 
 // FromCommandLine finds the vmgenid device in cl.
 func FromCommandLine(cl *CommandLine) (*Config, error) {

@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/textlimit"
+	"github.com/genid-migrate/genid-migrate/internal/ascii"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 )
 
 // Limits on what the reader accepts. Real .vmx files are a few kilobytes.
 const (
-	MaxLineSize = textlimit.MaxLineSize // longest line accepted, in bytes
-	MaxFileSize = textlimit.MaxFileSize // largest file accepted, in bytes
+	MaxLineSize = bounded.MaxLineSize // longest line accepted, in bytes
+	MaxFileSize = bounded.MaxFileSize // largest file accepted, in bytes
 )
 
 // The keys that hold the generation ID, in lower case.
@@ -92,7 +93,7 @@ func (x *keyIndex) find(entries []Entry, key string) int {
 		if e == 0 {
 			return -1
 		}
-		if textlimit.EqualFoldASCII(entries[e-1].Key, key) {
+		if ascii.EqualFold(entries[e-1].Key, key) {
 			return int(e - 1)
 		}
 	}
@@ -110,7 +111,7 @@ func (x *keyIndex) add(entries []Entry, i int) int {
 			x.slots[j] = int32(i + 1)
 			return i
 		}
-		if textlimit.EqualFoldASCII(entries[e-1].Key, key) {
+		if ascii.EqualFold(entries[e-1].Key, key) {
 			return int(e - 1)
 		}
 	}
@@ -139,11 +140,30 @@ type Config struct {
 
 // Parse reads the entries of a .vmx file. It checks syntax only.
 func Parse(r io.Reader) (*File, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := bounded.ReadAll(r, MaxFileSize, 0, "a .vmx file")
 	if err != nil {
 		return nil, err
 	}
 	return ParseBytes(data)
+}
+
+// FromEntries builds a File from key/value pairs that did not come from a
+// .vmx file's text, such as vCenter's config.extraConfig or an OVF's
+// vmw:ExtraConfig, so that the same rules read them: keys compared
+// ignoring ASCII case, the first of repeated keys used, conflicts
+// reported. Values are taken as they are (no |XX escapes, already UTF-8);
+// an entry's Line, if not zero, is its position for messages.
+func FromEntries(entries []Entry) *File {
+	f := &File{index: newKeyIndex(len(entries)), Entries: make([]Entry, 0, len(entries)), firstOf: make([]int32, 0, len(entries))}
+	for _, e := range entries {
+		f.add(e)
+	}
+	for i, e := range f.Entries {
+		if first := int(f.firstOf[i]); first != i && f.Entries[first].Value != e.Value {
+			f.Conflicts = append(f.Conflicts, Conflict{First: f.Entries[first], Again: e})
+		}
+	}
+	return f
 }
 
 // ParseBytes is [Parse] on the bytes of a file, which it does not keep.
@@ -178,7 +198,7 @@ func ParseBytes(data []byte) (*File, error) {
 
 // add records e, keeping the first of repeated keys.
 func (f *File) add(e Entry) {
-	if textlimit.EqualFoldASCII(e.Key, ".encoding") {
+	if ascii.EqualFold(e.Key, ".encoding") {
 		f.Encoding = unescape(e.Value)
 	}
 	f.Entries = append(f.Entries, e)
@@ -301,8 +321,37 @@ func Read(r io.Reader) (*Config, error) {
 	return FromFile(f)
 }
 
+// ReadBytes is [Read] on the bytes of a file, which it does not keep.
+func ReadBytes(data []byte) (*Config, error) {
+	f, err := ParseBytes(data)
+	if err != nil {
+		return nil, err
+	}
+	return FromFile(f)
+}
+
 // ReadFile is [Read] on a named file; errors carry the name.
-func ReadFile(name string) (*Config, error) { return textlimit.ReadFile(name, Read) }
+func ReadFile(name string) (*Config, error) { return bounded.Parse(name, "a .vmx file", ReadBytes) }
+
+// Reading returns what the configuration holds in the shape every reader
+// shares: the VM is identified by uuid.bios, else vc.uuid (vCenter's
+// instance UUID).
+func (c *Config) Reading() *genid.Reading {
+	if c == nil {
+		return nil
+	}
+	r := &genid.Reading{ID: c.ID, Convention: genid.ConvVMware, Where: genid.Lines(c.GenIDLine, c.GenIDXLine), Name: c.DisplayName, Warnings: c.Warnings}
+	r.SetIdentity("uuid.bios", c.UUIDBios)
+	r.SetIdentity("vc.uuid", c.VCUUID)
+	r.AddFields(
+		genid.Field{Key: "display_name", Label: "displayName", Value: c.DisplayName},
+		genid.Field{Key: "uuid_bios", Label: "uuid.bios", Value: c.UUIDBios},
+		genid.Field{Key: "uuid_location", Label: "uuid.location", Value: c.UUIDLocation},
+		genid.Field{Key: "vc_uuid", Label: "vc.uuid", Value: c.VCUUID},
+		genid.Field{Key: "guest_os", Label: "guestOS", Value: c.GuestOS},
+	)
+	return r
+}
 
 // FromFile extracts the generation ID and identity from parsed entries.
 func FromFile(f *File) (*Config, error) {
@@ -324,21 +373,21 @@ func FromFile(f *File) (*Config, error) {
 			continue
 		}
 		for _, d := range f.Conflicts { // in file order
-			if textlimit.EqualFoldASCII(d.First.Key, key) {
+			if ascii.EqualFold(d.First.Key, key) {
 				e := d.Again
 				return c, &genid.InputError{Line: e.Line, Key: e.Key, Err: fmt.Errorf("set twice with different values: %q on line %d, %q here", first.Value, first.Line, e.Value)}
 			}
 		}
 		v, err := genid.ParseVMXInt(first.Value)
 		if err != nil {
-			return c, &genid.InputError{Line: first.Line, Key: first.Key, Err: fmt.Errorf("%q is not a 64-bit decimal integer: %s", first.Value, err.(*genid.ParseError).Reason)}
+			return c, &genid.InputError{Line: first.Line, Key: first.Key, Err: fmt.Errorf("%q is not a 64-bit decimal integer: %s", first.Value, genid.Reason(err))}
 		}
 		halves[i], lines[i], names[i] = v, first.Line, first.Key
 	}
 	c.GenIDLine, c.GenIDXLine = lines[0], lines[1]
 	c.Warnings = append(c.Warnings, f.Warnings...)
 	for _, d := range f.Conflicts {
-		if k := d.First.Key; !textlimit.EqualFoldASCII(k, KeyGenID) && !textlimit.EqualFoldASCII(k, KeyGenIDX) {
+		if k := d.First.Key; !ascii.EqualFold(k, KeyGenID) && !ascii.EqualFold(k, KeyGenIDX) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("line %d: %s set again with a different value (line %d is used)", d.Again.Line, d.Again.Key, d.First.Line))
 		}
 	}

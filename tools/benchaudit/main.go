@@ -24,7 +24,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/genid-migrate/genid-migrate/internal/inventory"
+	"github.com/genid-migrate/genid-migrate/internal/fleetgen"
 )
 
 type measure struct {
@@ -58,7 +58,7 @@ func run(configs int, dir string, runs int) error {
 		vms := configs * 100 / 159 // about 1.59 configurations per VM
 		fmt.Printf("generating %d VMs into %s …\n", vms, dir)
 		start := time.Now()
-		p, err := inventory.Generate(dir, vms, 1)
+		p, err := fleetgen.Generate(dir, vms, 1)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func run(configs int, dir string, runs int) error {
 		os.WriteFile(plantsFile, b, 0o644)
 		fmt.Printf("generated %d configurations in %d files (%.1f GB apparent) in %s\n", p.Configs, p.Files, float64(p.Bytes)/1e9, time.Since(start).Round(time.Second))
 	}
-	var plants inventory.Plants
+	var plants fleetgen.Plants
 	if b, err := os.ReadFile(plantsFile); err == nil {
 		json.Unmarshal(b, &plants)
 	}

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/genid-migrate/genid-migrate/internal/inventory"
+	"github.com/genid-migrate/genid-migrate/internal/fleetgen"
 )
 
 func main() {
@@ -23,7 +23,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "geninventory: -out DIR is required")
 		os.Exit(2)
 	}
-	p, err := inventory.Generate(*out, *vms, *seed)
+	p, err := fleetgen.Generate(*out, *vms, *seed)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "geninventory:", err)
 		os.Exit(1)

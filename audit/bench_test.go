@@ -1,11 +1,13 @@
 package audit
 
 import (
+	"context"
 	"path/filepath"
 	"sort"
 	"testing"
 
-	"github.com/genid-migrate/genid-migrate/internal/inventory"
+	"github.com/genid-migrate/genid-migrate/internal/fleetgen"
+	"github.com/genid-migrate/genid-migrate/inventory"
 )
 
 // BenchmarkRun audits a generated inventory of 2 000 source VMs (about
@@ -14,13 +16,13 @@ import (
 // time goes; tools/benchaudit compares whole runs with cat and grep.
 func BenchmarkRun(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "inv")
-	p, err := inventory.Generate(dir, 2000, 7)
+	p, err := fleetgen.Generate(dir, 2000, 7)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := Run([]string{dir}, Options{})
+		res, err := Run(files(b, dir), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -36,35 +38,37 @@ func BenchmarkRun(b *testing.B) {
 // format, or "skipped"): the cost of one file of each kind.
 func BenchmarkReadOne(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "inv")
-	if _, err := inventory.Generate(dir, 300, 7); err != nil {
+	if _, err := fleetgen.Generate(dir, 300, 7); err != nil {
 		b.Fatal(err)
 	}
-	var files []file
-	if err := walk([]string{dir}, func(f file) { files = append(files, f) }); err != nil {
-		b.Fatal(err)
+	var items []inventory.Item
+	for _, s := range files(b, dir) {
+		if err := s.Items(context.Background(), func(it inventory.Item) bool { items = append(items, it); return true }); err != nil {
+			b.Fatal(err)
+		}
 	}
-	byKind := map[string][]file{}
+	byKind := map[string][]inventory.Item{}
 	var kinds []string
 	buf := make([]byte, 8<<10)
-	for _, f := range files {
-		recs, _, _ := readOne(f, buf)
+	for _, it := range items {
+		batch := it.Read(buf)
 		k := "skipped"
-		if len(recs) == 1 {
-			k = recs[0].Format
+		if len(batch.Records) == 1 {
+			k = batch.Records[0].Format
 		}
 		if byKind[k] == nil {
 			kinds = append(kinds, k)
 		}
-		byKind[k] = append(byKind[k], f)
+		byKind[k] = append(byKind[k], it)
 	}
 	sort.Strings(kinds)
 	for _, k := range kinds {
-		fs := byKind[k]
+		its := byKind[k]
 		b.Run(k, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				readOne(fs[i%len(fs)], buf)
+				its[i%len(its)].Read(buf)
 				i++
 			}
 		})

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/genid-migrate/genid-migrate/diagnose"
 	"github.com/genid-migrate/genid-migrate/genid"
-	"github.com/genid-migrate/genid-migrate/internal/diagnose"
 )
 
 // findings computes the problems across entries.
@@ -131,21 +131,7 @@ func mismatches(entries []Entry, pairs []pairing) []Finding {
 }
 
 func fixFor(s, t Entry, src genid.ID) string {
-	switch t.Format {
-	case "libvirt":
-		return "genid-migrate rewrite --from " + shellQuote(s.Path) + " --in-place --backup " + shellQuote(t.Path)
-	case "proxmox":
-		vmid := strings.TrimSuffix(filepath.Base(t.Path), ".conf")
-		return "qm set " + vmid + " --vmgenid " + src.GUID()
-	}
-	return "give QEMU -device vmgenid,guid=" + src.GUID() + ",id=vmgenid0 (genid-migrate convert --to qemu " + shellQuote(s.Path) + ")"
-}
-
-func shellQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return diagnose.Fixes(src, s.Path, diagnose.Target{Format: t.Format, Path: t.Path})[0].Command
 }
 
 // duplicates reports IDs shared by different VMs. Records of the same VM

@@ -1,4 +1,4 @@
-package inventory
+package fleetgen
 
 import (
 	"path/filepath"

@@ -30,7 +30,7 @@ func TestHostileTree(t *testing.T) {
 	must(os.WriteFile(locked, []byte(vmx), 0o000))
 	pipe := filepath.Join(dir, "a", "pipe.vmx")
 	must(syscall.Mkfifo(pipe, 0o644)) // opening it would wait for a writer
-	res, err := Run([]string{dir, pipe}, Options{})
+	res, err := Run(files(t, dir, pipe), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

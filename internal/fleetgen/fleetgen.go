@@ -1,4 +1,4 @@
-// Package inventory writes a synthetic inventory of VM configurations, in
+// Package fleetgen writes a synthetic inventory of VM configurations, in
 // the proportions and sizes of a mixed VMware, Hyper-V, libvirt and Proxmox
 // estate, with planted problems, and says exactly what it planted, so that
 // audit's findings can be checked and timed.
@@ -13,7 +13,7 @@
 // clones), missing, malformed and incomplete IDs, damaged .vmcx files, and
 // migrated targets carrying libvirt's VMX-driver value, swapped halves or
 // a new random ID.
-package inventory
+package fleetgen
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package source
+package formats
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/readers/qmp"
 )
 
-// QMPLive is the format of an ID read from a running QEMU.
-const QMPLive Format = "qmp"
+// QMP is the format name of an ID read from a running QEMU.
+const QMP = "qmp"
 
 // ReadQMP reads what a running QEMU guest sees through its QMP socket,
 // waiting up to wait for the guest firmware to publish it.
@@ -26,9 +27,9 @@ func ReadQMP(ctx context.Context, addr string, wait time.Duration) (*Result, *qm
 	for {
 		r, err := qmp.Probe(ctx, c)
 		if err == nil {
-			res := &Result{Input: addr, Format: QMPLive, Convention: ConvGuestBytes, ID: r.Guest,
-				Where: fmt.Sprintf("guest-physical %#x (%s firmware), QEMU %s", r.Address, r.Firmware, r.QEMU)}
-			res.VM = fields(Field{"host_guid", "QMP guid", r.HostGUID})
+			res := &Result{Input: addr, Format: QMP, Description: "running QEMU guest (QMP)", Reading: genid.Reading{ID: r.Guest, Convention: genid.ConvGuestBytes,
+				Where: fmt.Sprintf("guest-physical %#x (%s firmware), QEMU %s", r.Address, r.Firmware, r.QEMU)}}
+			res.AddFields(genid.Field{Key: "host_guid", Label: "QMP guid", Value: r.HostGUID})
 			if !r.Consistent {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("the guest's bytes differ from the host's view (query-vm-generation-id %s): the guest sees what is shown above", r.HostGUID))
 			}

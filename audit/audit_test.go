@@ -9,8 +9,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/genid-migrate/genid-migrate/internal/inventory"
+	"github.com/genid-migrate/genid-migrate/internal/fleetgen"
+	"github.com/genid-migrate/genid-migrate/inventory"
 )
+
+// files returns the inventory of paths, failing the test if one is missing.
+func files(tb testing.TB, paths ...string) []inventory.Source {
+	tb.Helper()
+	s, err := inventory.Files(paths...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
 
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)
@@ -24,11 +35,11 @@ func sorted(s []string) []string {
 func TestPlantsFoundExactly(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {
 		dir := filepath.Join(t.TempDir(), "inv")
-		plants, err := inventory.Generate(dir, 1500, seed)
+		plants, err := fleetgen.Generate(dir, 1500, seed)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := Run([]string{dir}, Options{})
+		res, err := Run(files(t, dir), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +110,7 @@ func golden(t *testing.T, name string, newWriter func(*bytes.Buffer) Writer) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := newWriter(&buf)
-	res, err := Run([]string{"inv"}, Options{Emit: w.Record})
+	res, err := Run(files(t, "inv"), Options{Emit: w.Record})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +139,7 @@ func TestGoldenOutputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(t.TempDir())
-	if _, err := inventory.Generate("inv", 40, 3); err != nil {
+	if _, err := fleetgen.Generate("inv", 40, 3); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "golden.txt", func(b *bytes.Buffer) Writer { return &TextWriter{W: b, All: true} })
@@ -141,10 +152,10 @@ func TestGoldenOutputs(t *testing.T) {
 // findings as one audit of everything.
 func TestMerge(t *testing.T) {
 	t.Chdir(t.TempDir())
-	if _, err := inventory.Generate("inv", 300, 4); err != nil {
+	if _, err := fleetgen.Generate("inv", 300, 4); err != nil {
 		t.Fatal(err)
 	}
-	whole, err := Run([]string{"inv"}, Options{})
+	whole, err := Run(files(t, "inv"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +167,7 @@ func TestMerge(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		w := NewJSONLWriter(&buf)
-		res, err := Run([]string{s}, Options{Emit: w.Record})
+		res, err := Run(files(t, s), Options{Emit: w.Record})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +177,7 @@ func TestMerge(t *testing.T) {
 		os.WriteFile(name, buf.Bytes(), 0o644)
 		reports = append(reports, name)
 	}
-	merged, err := Run(reports, Options{})
+	merged, err := Run(files(t, reports...), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +214,7 @@ func FuzzDecodeReport(f *testing.F) {
 		if len(in) > 1<<16 {
 			return
 		}
-		recs, err := DecodeReport(strings.NewReader(in), "r.jsonl")
+		recs, err := inventory.DecodeReport(strings.NewReader(in), "r.jsonl")
 		if err != nil {
 			return
 		}
@@ -213,7 +224,7 @@ func FuzzDecodeReport(f *testing.F) {
 			w.Record(r)
 		}
 		w.Finish(&Result{Summary: Summary{}})
-		again, err := DecodeReport(&buf, "r.jsonl")
+		again, err := inventory.DecodeReport(&buf, "r.jsonl")
 		if err != nil {
 			t.Fatalf("re-reading our own output: %v", err)
 		}

@@ -1,0 +1,152 @@
+package audit
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/genid-migrate/genid-migrate/inventory"
+)
+
+// Counters report progress while an audit runs.
+type Counters struct {
+	Files   atomic.Int64 // items looked at: files, or VMs of a live inventory
+	Configs atomic.Int64 // configurations read
+}
+
+// Options shape an audit.
+type Options struct {
+	Pairs    []Pair                  // explicit source→target pairs (--pairs)
+	Workers  int                     // items read in parallel; 0 means twice the CPUs
+	Emit     func(rec *Record) error // called for each record, in inventory order, as they are read
+	Counters *Counters               // updated as items are read, if not nil
+}
+
+// A Pair is a source configuration and the target migrated from it.
+type Pair struct{ Source, Target string }
+
+// Result is what an audit found; records were streamed to Options.Emit.
+type Result struct {
+	Findings []Finding
+	Summary  Summary
+	Entries  []Entry // compact records, for tables and findings
+}
+
+// An Entry is the part of a record that findings and tables need.
+type Entry struct {
+	Path, Format, Name, Identity, IDKind, Role, Message string
+	Status                                              Status
+	ID                                                  [16]byte
+	HasID                                               bool
+}
+
+// Run audits the inventories in order. Items are read in parallel as the
+// inventories yield them, and records are emitted in inventory order: the
+// inventories in the order given, each in its own order (a directory's
+// entries by name).
+func Run(sources []inventory.Source, opt Options) (*Result, error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = 2 * runtime.NumCPU()
+	}
+	type job struct {
+		i    int
+		item inventory.Item
+	}
+	type done struct {
+		i int
+		b inventory.Batch
+	}
+	jobs := make(chan job, 4*workers)
+	results := make(chan done, 4*workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 8<<10)
+			for j := range jobs {
+				b := j.item.Read(buf)
+				if opt.Counters != nil {
+					opt.Counters.Files.Add(1)
+					opt.Counters.Configs.Add(int64(len(b.Records)))
+				}
+				results <- done{j.i, b}
+			}
+		}()
+	}
+	var walkErr error
+	go func() {
+		n := 0
+		for _, s := range sources {
+			err := s.Items(context.Background(), func(it inventory.Item) bool {
+				jobs <- job{n, it}
+				n++
+				return true
+			})
+			if err != nil {
+				walkErr = err
+				break
+			}
+		}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+	res := &Result{Summary: Summary{Status: map[Status]int{}, Formats: map[string]int{}, Findings: map[string]int{}}}
+	pending := map[int]done{}
+	next := 0
+	var emitErr error
+	for d := range results {
+		pending[d.i] = d
+		for {
+			d, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			res.Summary.Files++
+			if d.b.Skipped {
+				res.Summary.Skipped++
+			}
+			if d.b.Report {
+				res.Summary.Reports++
+			}
+			for _, rec := range d.b.Records {
+				res.add(rec)
+				if opt.Emit != nil && emitErr == nil {
+					emitErr = opt.Emit(rec)
+				}
+			}
+		}
+	}
+	if walkErr != nil {
+		return nil, walkErr
+	}
+	if emitErr != nil {
+		return nil, emitErr
+	}
+	res.Findings = findings(res.Entries, opt.Pairs)
+	for _, f := range res.Findings {
+		res.Summary.Findings[f.Kind]++
+	}
+	return res, nil
+}
+
+func (r *Result) add(rec *Record) {
+	r.Summary.Configs++
+	r.Summary.Status[rec.Status]++
+	r.Summary.Formats[rec.Format]++
+	// Entries outlive the files' text: keep copies, never substrings of it.
+	e := Entry{Path: rec.Path, Format: rec.Format, Name: strings.Clone(rec.Name), Identity: rec.Identity, IDKind: rec.IDKind, Role: rec.Role, Status: rec.Status, Message: strings.Clone(rec.Message)}
+	if id := rec.ID(); !id.IsZero() {
+		e.ID, e.HasID = id, true
+	}
+	r.Entries = append(r.Entries, e)
+}
+
+// ReadReport reads the records of a JSONL report ([inventory.ReadReport]).
+func ReadReport(path string) ([]*Record, error) { return inventory.ReadReport(path) }

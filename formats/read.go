@@ -1,0 +1,147 @@
+package formats
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
+)
+
+// A Result is what one input holds: the reader's [genid.Reading], with
+// where it came from.
+type Result struct {
+	Input       string // the path, "-" for standard input, or "--flag VALUE"
+	Format      string // the format's name, or the literal's ("guid", …), or "qmp"
+	Description string // the format for people, such as "VMware .vmx"
+	genid.Reading
+}
+
+// An Input is an opened input as a row's reader sees it: its bytes, read
+// whole and bounded when a reader asks, or random access for a container.
+type Input struct {
+	Name  string // for messages
+	r     io.ReaderAt
+	size  int64
+	whole []byte // all of it, once read
+}
+
+// Bytes returns the whole input, read once, refusing more than
+// [bounded.MaxFileSize] bytes.
+func (in *Input) Bytes() ([]byte, error) {
+	if in.whole != nil {
+		return in.whole, nil
+	}
+	if in.size > bounded.MaxFileSize {
+		return nil, bounded.TooLarge(bounded.MaxFileSize, "a configuration file")
+	}
+	b, err := bounded.ReadAll(io.NewSectionReader(in.r, 0, in.size+1), bounded.MaxFileSize, in.size, "a configuration file")
+	if err != nil {
+		return nil, err
+	}
+	in.whole = b
+	return b, nil
+}
+
+// An UnrecognizedError reports an input that is not in any format this
+// tool reads, or not a file at all. It is an unsupported input (exit 4).
+type UnrecognizedError struct {
+	Input  string
+	Reason string
+}
+
+func (e *UnrecognizedError) Error() string { return e.Input + ": " + e.Reason }
+
+// Unsupported reports true: see [genid.ClassOf].
+func (e *UnrecognizedError) Unsupported() bool { return true }
+
+// ReadFile reads the input at path, detecting its format unless force
+// names one. "-" reads stdin. A regular file is read where it is; standard
+// input and pipes (bash's <(…)) are read into memory, bounded, and nothing
+// past their first [SniffSize] bytes is read when those are not in a
+// format this tool reads.
+func ReadFile(path string, stdin io.Reader, force *Format) (*Result, error) {
+	name := path
+	var in io.Reader
+	if path == "-" {
+		name, in = "<stdin>", stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		switch {
+		case err != nil:
+			return nil, err
+		case st.IsDir():
+			return nil, &UnrecognizedError{Input: path, Reason: "is a directory, not a configuration file"}
+		case st.Mode().IsRegular():
+			head := make([]byte, SniffSize)
+			n, err := f.ReadAt(head, 0)
+			if err != nil && err != io.EOF {
+				return nil, genid.WithFile(err, name)
+			}
+			format := force
+			if format == nil {
+				format = Detect(head[:n])
+			}
+			var whole []byte
+			if n < SniffSize && int64(n) == st.Size() {
+				whole = head[:n] // the sniff read all of it
+			}
+			return read(path, name, format, &Input{Name: name, r: f, size: st.Size(), whole: whole}, head[:n])
+		}
+		in = f
+	}
+	// A stream: the first bytes decide whether the rest is worth reading.
+	head, err := bounded.ReadAll(io.LimitReader(in, SniffSize), SniffSize, SniffSize, "")
+	if err != nil {
+		return nil, genid.WithFile(err, name)
+	}
+	format := force
+	if format == nil {
+		format = Detect(head)
+	}
+	if format == nil {
+		return read(path, name, nil, nil, head)
+	}
+	data := head
+	if len(head) == SniffSize {
+		rest, err := bounded.ReadAll(in, bounded.MaxFileSize-int64(len(head)), 0, "a configuration file")
+		if err != nil {
+			return nil, genid.WithFile(err, name)
+		}
+		data = append(head, rest...)
+	}
+	return read(path, name, format, &Input{Name: name, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
+}
+
+// ReadOpened reads an already opened file whose format the caller has
+// detected; f is read from offset 0 and not closed. When the caller has
+// read the whole file already, whole holds it and f is not read again;
+// ReadOpened does not keep whole. Audits use it to open and read each
+// file once.
+func ReadOpened(path string, f io.ReaderAt, size int64, format *Format, whole []byte) (*Result, error) {
+	return read(path, path, format, &Input{Name: path, r: f, size: size, whole: whole}, whole)
+}
+
+// read runs format's reader on in, sets where the result came from, and
+// names the file in an error that does not name it yet.
+func read(path, name string, format *Format, in *Input, head []byte) (*Result, error) {
+	if format == nil {
+		return nil, &UnrecognizedError{Input: name, Reason: "format not recognised (" + Describe(head) + "); name it with --from " + strings.Join(Names(), "|")}
+	}
+	rd, err := format.Read(in)
+	var res *Result
+	if rd != nil {
+		res = &Result{Input: path, Format: format.Name, Description: format.Description, Reading: *rd}
+		if format.FromPath != nil && path != "-" {
+			format.FromPath(path, &res.Reading)
+		}
+	}
+	return res, genid.WithFile(err, name)
+}

@@ -1,0 +1,208 @@
+// Package inventory is where the configurations an audit reads come from:
+// a tree of files, a report of an earlier audit, and, registered by their
+// own packages, live inventories (a vCenter, a libvirt host). Each yields
+// [Item]s in a fixed order; reading an item gives [Record]s, one per
+// configuration, in one shape whatever the source.
+//
+// Adding a live inventory is one package that implements [Source] and
+// calls [Register] for its URI schemes.
+package inventory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/genid"
+)
+
+// A Source is an inventory: somewhere configurations come from.
+type Source interface {
+	// Items calls yield for each item of the inventory, in an order that
+	// is the same from run to run, and stops early if yield returns
+	// false. An error means the inventory as a whole could not be read.
+	Items(ctx context.Context, yield func(Item) bool) error
+}
+
+// An Item is one thing an inventory holds: a file, or a VM of a live
+// inventory. Items are read in parallel, each once.
+type Item interface {
+	// Read reads the item. scratch is a buffer the caller owns and reuses
+	// across items, for sniffing a file's first bytes.
+	Read(scratch []byte) Batch
+}
+
+// A Batch is what one item gave.
+type Batch struct {
+	Records []*Record // the configurations found; none for a skipped item
+	Skipped bool      // not a configuration: counted, no record
+	Report  bool      // a report of an earlier audit, whose records were merged
+}
+
+// SchemaVersion is the version of the JSON and JSONL reports. Fields may be
+// added within a version; none is renamed or removed.
+const SchemaVersion = 1
+
+// Status is what one configuration holds ([formats.Status]).
+type Status = formats.Status
+
+// A Record describes one configuration.
+type Record struct {
+	Type       string `json:"type,omitempty"` // "record" in JSONL
+	Path       string `json:"path"`
+	Format     string `json:"format"`
+	Status     Status `json:"status"`
+	Name       string `json:"name,omitempty"`
+	Identity   string `json:"identity,omitempty"`
+	IDKind     string `json:"identity_kind,omitempty"`
+	Role       string `json:"role,omitempty"` // "source" or "target" (runs on QEMU)
+	GuestBytes string `json:"guest_bytes,omitempty"`
+	Windows    string `json:"windows,omitempty"`
+	GUID       string `json:"guid,omitempty"`
+	VMXGenID   string `json:"vmx_genid,omitempty"`
+	VMXGenIDX  string `json:"vmx_genidX,omitempty"`
+	HyperV     string `json:"hyperv,omitempty"`
+	Convention string `json:"convention,omitempty"`
+	Where      string `json:"where,omitempty"`
+	Message    string `json:"message,omitempty"`
+	Report     string `json:"report,omitempty"` // the report file a merged record came from
+}
+
+// ID returns the record's ID, zero if it has none.
+func (r *Record) ID() genid.ID {
+	id, err := genid.ParseGuestBytes(r.GuestBytes)
+	if err != nil {
+		return genid.ID{}
+	}
+	return id
+}
+
+// NewRecord turns what reading a configuration at path gave into a
+// record: its status from [formats.StatusOf], its message the error's
+// without the path, which the record holds.
+func NewRecord(path string, res *formats.Result, err error) *Record {
+	rec := &Record{Path: path, Status: formats.StatusOf(res, err), Format: "unknown"}
+	if res != nil {
+		rec.Format = res.Format
+		rec.Name, rec.Identity, rec.IDKind = res.Name, res.Identity, res.IdentityKind
+		rec.Convention, rec.Where = string(res.Convention), res.Where
+		rec.Role = "source"
+		if res.Target {
+			rec.Role = "target"
+		}
+		if !res.ID.IsZero() {
+			id := res.ID
+			g, x := id.VMX()
+			rec.GuestBytes, rec.Windows, rec.GUID, rec.HyperV = id.GuestBytes(), id.Windows(), id.GUID(), id.HyperV()
+			rec.VMXGenID, rec.VMXGenIDX = itoa(g), itoa(x)
+		}
+	}
+	if err != nil {
+		rec.Message = strings.TrimPrefix(strings.TrimPrefix(err.Error(), path+":"), " ")
+	}
+	return rec
+}
+
+// ErrorRecord is the record of a configuration that could not be read at
+// all; format is "" when it is not known.
+func ErrorRecord(path, format string, err error) *Record {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) && error(pe) == err && pe.Path == path { // the path is the record's own
+		msg = pe.Op + ": " + pe.Err.Error()
+	}
+	if format == "" {
+		format = "unknown"
+	}
+	return &Record{Path: path, Format: format, Status: formats.StatusError, Message: strings.TrimSpace(msg)}
+}
+
+func itoa(v int64) string {
+	neg := v < 0
+	u := uint64(v)
+	if neg {
+		u = uint64(-v)
+	}
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// An Opener opens a live inventory from its URI.
+type Opener func(uri string) (Source, error)
+
+var (
+	mu      sync.Mutex
+	openers = map[string]Opener{}
+)
+
+// Register makes Open read URIs with the given scheme (such as "vpx" or
+// "qemu+tcp") with open. A live inventory's package calls it from init.
+func Register(scheme string, open Opener) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := openers[scheme]; dup {
+		panic("inventory: scheme " + scheme + " registered twice")
+	}
+	openers[scheme] = open
+}
+
+// Schemes returns the registered URI schemes, sorted.
+func Schemes() []string {
+	mu.Lock()
+	defer mu.Unlock()
+	var out []string
+	for s := range openers {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Open returns the inventories the command-line arguments name, in order:
+// a URI with a registered scheme is opened by its package; anything else
+// is a path to a file or a directory tree, and the paths share one walk
+// (a directory reached twice is read once).
+func Open(args []string) ([]Source, error) {
+	var out []Source
+	w := newWalker()
+	for _, a := range args {
+		if scheme, _, ok := strings.Cut(a, "://"); ok && !strings.ContainsAny(scheme, `/\`) {
+			mu.Lock()
+			open := openers[scheme]
+			mu.Unlock()
+			if open == nil {
+				return nil, fmt.Errorf("%s: no inventory reads %s:// URIs (known: %s)", a, scheme, strings.Join(Schemes(), ", "))
+			}
+			s, err := open(a)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+			continue
+		}
+		s, err := w.tree(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

@@ -1,0 +1,250 @@
+package inventory
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+
+	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
+)
+
+// A walker walks the file trees of one run. Trees share it, so that a
+// directory reached from two of them (or twice through links) is read once.
+type walker struct {
+	seen map[[2]uint64]string // directory (device, inode) → first path
+}
+
+func newWalker() *walker { return &walker{seen: map[[2]uint64]string{}} }
+
+// tree returns the inventory of one path: a file, or a directory and
+// everything under it.
+func (w *walker) tree(path string) (Source, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	return &tree{w: w, root: path}, nil
+}
+
+// Files returns the inventory of paths, files or directory trees, read as
+// one walk. Open gives the same for paths among other arguments.
+func Files(paths ...string) ([]Source, error) {
+	w := newWalker()
+	var out []Source
+	for _, p := range paths {
+		s, err := w.tree(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// tree is the inventory of a file or a directory tree. Its items come in
+// walk order: each directory's entries by name, as find lists them.
+// Symbolic links are followed once each; problems met on the way
+// (unreadable directories, broken links, loops) are items that read as
+// error records; sockets, devices and named pipes inside the tree are
+// skipped, never opened.
+type tree struct {
+	w    *walker
+	root string
+}
+
+// Items walks the tree.
+func (t *tree) Items(_ context.Context, yield func(Item) bool) error {
+	stop := errors.New("stop")
+	found := func(f *file) error {
+		if !yield(f) {
+			return stop
+		}
+		return nil
+	}
+	err := t.w.walk(t.root, found)
+	if err == stop {
+		return nil
+	}
+	return err
+}
+
+// file is an item of a tree.
+type file struct {
+	path    string
+	err     error // a problem found while walking
+	special bool  // a socket, device or named pipe met in a directory: skipped, never opened
+}
+
+// walk calls found for each file under path (itself if it is a file).
+func (w *walker) walk(path string, found func(*file) error) error {
+	var visit func(dir string) error
+	visit = func(dir string) error {
+		// A directory reached twice (through a symbolic link loop, or a
+		// second link to it) is recorded once, with the reason, and not
+		// walked again.
+		if key, ok := dirKey(dir); ok {
+			if first, dup := w.seen[key]; dup {
+				return found(&file{path: dir, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
+			}
+			w.seen[key] = dir
+		}
+		root := strings.TrimRight(dir, string(filepath.Separator)) + string(filepath.Separator) // follows a linked root
+		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if err := found(&file{path: p, err: err}); err != nil {
+					return err
+				}
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if p == root {
+					return nil
+				}
+				if key, ok := dirKey(p); ok {
+					if first, dup := w.seen[key]; dup {
+						if err := found(&file{path: p, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)}); err != nil {
+							return err
+						}
+						return fs.SkipDir
+					}
+					w.seen[key] = p
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				st, err := os.Stat(p)
+				switch {
+				case errors.Is(err, fs.ErrNotExist):
+					return found(&file{path: p, err: errors.New("symbolic link to a target that does not exist")})
+				case errors.Is(err, syscall.ELOOP):
+					return found(&file{path: p, err: errors.New("symbolic link loop")})
+				case err != nil:
+					return found(&file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
+				case st.IsDir():
+					return visit(p)
+				case st.Mode().IsRegular():
+					return found(&file{path: p})
+				default:
+					return found(&file{path: p, special: true})
+				}
+			}
+			// Sockets, devices and pipes are counted as skipped: opening
+			// a pipe would wait for a writer.
+			return found(&file{path: p, special: !d.Type().IsRegular()})
+		})
+	}
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return err
+	case st.Mode().IsRegular():
+		return found(&file{path: path})
+	case !st.IsDir():
+		return found(&file{path: path, err: fmt.Errorf("%s, not a regular file or a directory", kindOf(st.Mode()))})
+	}
+	return visit(path)
+}
+
+// kindOf names a kind of special file.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+func dirKey(p string) ([2]uint64, bool) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return [2]uint64{}, false
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return [2]uint64{}, false
+	}
+	return [2]uint64{uint64(sys.Dev), sys.Ino}, true
+}
+
+// reportHeader starts every JSONL report an audit writes.
+var reportHeader = []byte(`{"type":"header"`)
+
+// Read reads one file: a configuration gives one record, a report of an
+// earlier audit gives its records, anything else is skipped.
+func (f *file) Read(buf []byte) Batch {
+	one := func(r *Record) Batch { return Batch{Records: []*Record{r}} }
+	if f.err != nil {
+		return one(ErrorRecord(f.path, "", f.err))
+	}
+	if f.special {
+		return Batch{Skipped: true}
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return one(ErrorRecord(f.path, "", err))
+	}
+	defer fh.Close()
+	n, err := io.ReadFull(fh, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return one(ErrorRecord(f.path, "", err))
+	}
+	head := buf[:n]
+	var whole []byte
+	size := int64(n)
+	if n < len(buf) {
+		whole = head // the first read reached the end of the file
+	} else if st, err := fh.Stat(); err != nil {
+		return one(ErrorRecord(f.path, "", err))
+	} else {
+		size = st.Size()
+	}
+	if bytes.HasPrefix(head, reportHeader) {
+		recs, err := ReadReport(f.path)
+		if err != nil {
+			return Batch{Records: []*Record{ErrorRecord(f.path, "audit-report", err)}, Report: true}
+		}
+		return Batch{Records: recs, Report: true}
+	}
+	format := formats.Detect(head)
+	if format == nil {
+		return Batch{Skipped: true}
+	}
+	if size > bounded.MaxFileSize && !format.Random {
+		return one(ErrorRecord(f.path, format.Name, fmt.Errorf("%d bytes: over the %d MiB limit for a %s file", size, bounded.MaxFileSize>>20, format.Name)))
+	}
+	res, err := formats.ReadOpened(f.path, fh, size, format, whole)
+	var pe *fs.PathError
+	if res == nil && errors.As(err, &pe) {
+		return one(ErrorRecord(f.path, format.Name, err))
+	}
+	rec := NewRecord(f.path, res, err)
+	if rec.Format == "unknown" {
+		rec.Format = format.Name
+	}
+	if !utf8.ValidString(f.path) {
+		rec.Message = joinMsg(rec.Message, "the path is not valid UTF-8; it is shown with replacement characters")
+	}
+	return one(rec)
+}
+
+func joinMsg(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
