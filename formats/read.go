@@ -109,13 +109,24 @@ func ReadFile(path string, stdin io.Reader, force *Format) (*Result, error) {
 	if format == nil {
 		return read(path, name, nil, nil, head)
 	}
+	if format.Random && !format.Sniff(NewHead(head)) {
+		// A container announces itself in its first bytes: reading on
+		// could only end in the same refusal.
+		return nil, &UnrecognizedError{Input: name, Reason: "not a " + format.Description + " (" + Describe(head) + ")"}
+	}
 	data := head
 	if len(head) == SniffSize {
-		rest, err := bounded.ReadAll(in, bounded.MaxFileSize-int64(len(head)), 0, "a configuration file")
+		var rest io.Reader = in
+		if !format.Random {
+			// Text: a line past the limit is refused as it arrives.
+			rest = bounded.LineLimit(io.MultiReader(bytes.NewReader(head), in), bounded.MaxLineSize, bounded.MaxFileSize)
+			data = nil
+		}
+		more, err := bounded.ReadAll(rest, bounded.MaxFileSize-int64(len(data)), 0, "a configuration file")
 		if err != nil {
 			return nil, genid.WithFile(err, name)
 		}
-		data = append(head, rest...)
+		data = append(data, more...)
 	}
 	return read(path, name, format, &Input{Name: name, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
 }

@@ -58,20 +58,31 @@ func inspect(c *cli.Context, path string) error {
 	}
 	var r io.ReaderAt = f
 	size := st.Size()
-	if !st.Mode().IsRegular() { // a pipe such as bash's <(…): read it, bounded
-		data, err := bounded.ReadAll(f, bounded.MaxFileSize, 0, "a Hyper-V configuration")
+	head := make([]byte, formats.SniffSize)
+	var n int
+	if st.Mode().IsRegular() {
+		n, _ = f.ReadAt(head, 0)
+	} else { // a pipe such as bash's <(…): its first bytes decide whether to read on
+		b, err := bounded.ReadAll(io.LimitReader(f, formats.SniffSize), formats.SniffSize, formats.SniffSize, "")
 		if err != nil {
 			return genid.WithFile(err, path)
 		}
+		n = copy(head, b)
+	}
+	format := formats.Detect(head[:n])
+	if format == nil || format.Reader != "readers/hyperv" {
+		return &formats.UnrecognizedError{Input: path, Reason: "not a Hyper-V configuration (inspect reads .vmcx, .vmrs, data.vmcx and Hyper-V XML)"}
+	}
+	if !st.Mode().IsRegular() {
+		rest, err := bounded.ReadAll(f, bounded.MaxFileSize-int64(n), 0, "a Hyper-V configuration")
+		if err != nil {
+			return genid.WithFile(err, path)
+		}
+		data := append(head[:n:n], rest...)
 		r, size = bytes.NewReader(data), int64(len(data))
 	}
-	head := make([]byte, formats.SniffSize)
-	n, _ := r.ReadAt(head, 0)
-	format := formats.Detect(head[:n])
 	var rep *hyperv.Report
 	switch {
-	case format == nil || format.Reader != "readers/hyperv":
-		return &formats.UnrecognizedError{Input: path, Reason: "not a Hyper-V configuration (inspect reads .vmcx, .vmrs, data.vmcx and Hyper-V XML)"}
 	case format.Random:
 		rep, err = hyperv.InspectVMCX(r, size)
 		if err == nil && c.Bool("verify-only") {

@@ -55,7 +55,19 @@ func Scan(doc []byte) (*Doc, error) {
 		cur   Element
 		roots int
 	)
-	line := func(off int64) int { return bytes.Count(doc[:off], []byte{'\n'}) + 1 }
+	// Lines are counted forward from the last offset asked, which only
+	// grows: one pass over the document in all.
+	var lineOff int64
+	lineNo := 1
+	line := func(off int64) int {
+		off = min(max(off, 0), int64(len(doc)))
+		if off < lineOff {
+			lineOff, lineNo = 0, 1
+		}
+		lineNo += bytes.Count(doc[lineOff:off], []byte{'\n'})
+		lineOff = off
+		return lineNo
+	}
 	for {
 		start := d.InputOffset()
 		tok, err := d.RawToken()

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/genid-migrate/genid-migrate/internal/xmlspan"
+	"github.com/genid-migrate/genid-migrate/internal/xmlscan"
 )
 
 // wantedPaths are the elements the resolver reads; the fast scanner keeps
@@ -37,181 +37,93 @@ func wanted(path [][]byte) bool {
 	return false
 }
 
-// scanXML builds the part of the tree the resolver needs, quickly. It checks
-// that tags nest and match, but gives up (ok = false) on anything it does
-// not handle simply (DOCTYPE, CDATA, entities in kept text, unquoted
-// attributes, malformed tags); the caller then uses the full parser, which
-// also reports errors with their line.
+// scanXML builds the part of the tree the resolver needs, quickly: a
+// filter over the shared tokenizer (package xmlscan), which checks that
+// tags nest and match and gives up on anything outside plain XML. The
+// filter gives up too on prefixed element names, references in text it
+// keeps, and an XML declaration the full parser would not take; the
+// caller then uses the full parser, which also reports errors with their
+// line. For every document it accepts, the values read equal the full
+// parser's (FuzzReadXML checks it).
 func scanXML(text []byte) (t xmlTree, ok bool) {
-	if !xmlspan.PlainASCII(text) { // the full parser checks the rest
-		return t, false
-	}
+	s := xmlscan.New(text, maxXMLDepth)
 	var (
 		path  [][]byte   // open elements' names, as slices of text
 		nodes []*xmlNode // parallel to path; nil when the element is not kept
 		top   *xmlNode
-		i     = 0
-		// Lines are counted only up to the kept elements, when one is made;
-		// an element's line is the line its start tag ends on, as the full
-		// parser reports it.
-		line, counted = 1, 0
 	)
-	lineAt := func(pos int) int {
-		line += bytes.Count(text[counted:pos], []byte{'\n'})
-		counted = pos
-		return line
-	}
-	for i < len(text) {
-		lt := bytes.IndexByte(text[i:], '<')
-		if lt < 0 {
-			if len(bytes.TrimSpace(text[i:])) > 0 {
-				return t, false
-			}
+	for {
+		tok, more := s.Next()
+		if !more {
 			break
 		}
-		chunk := text[i : i+lt]
-		if n := nodes; len(n) > 0 && n[len(n)-1] != nil {
-			if bytes.IndexByte(chunk, '&') >= 0 {
-				return t, false // entities: leave them to the full parser
+		switch tok.Kind {
+		case xmlscan.CharData:
+			if n := nodes; len(n) > 0 && n[len(n)-1] != nil {
+				if bytes.IndexByte(tok.Data, '&') >= 0 {
+					return t, false // references in kept text: the full parser decodes them
+				}
+				n[len(n)-1].text.Write(tok.Data)
 			}
-			n[len(n)-1].text.Write(chunk)
-		} else if len(path) == 0 && len(bytes.TrimSpace(chunk)) > 0 {
-			return t, false
-		}
-		i += lt
-		rest := text[i:]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			end := bytes.Index(rest[4:], []byte("-->"))
-			if end < 0 {
+		case xmlscan.ProcInst:
+			if !simplePI(tok, top == nil) {
 				return t, false
 			}
-			i += 4 + end + 3
-			continue
-		case bytes.HasPrefix(rest, []byte("<?")):
-			end := bytes.Index(rest[2:], []byte("?>"))
-			if end < 0 {
+		case xmlscan.StartElement:
+			if tok.Prefix != nil {
 				return t, false
 			}
-			end += 2
-			if !simplePI(rest[2:end], len(path) == 0 && top == nil) {
-				return t, false
+			path = append(path, tok.Local)
+			var n *xmlNode
+			switch {
+			case len(path) == 1:
+				// An element's line is the line its start tag ends on, as
+				// the full parser reports it.
+				top = &xmlNode{name: string(tok.Local), line: s.Line(tok.End)}
+				if wanted(path) {
+					top.typ = string(typeAttr(tok.Attrs))
+				}
+				n = top
+			case nodes[len(nodes)-1] != nil && wanted(path):
+				n = &xmlNode{name: string(tok.Local), line: s.Line(tok.End), typ: string(typeAttr(tok.Attrs))}
+				p := nodes[len(nodes)-1]
+				p.children = append(p.children, n)
 			}
-			i += end + 2
-			continue
-		case bytes.HasPrefix(rest, []byte("<!")):
-			return t, false
-		}
-		gt := bytes.IndexByte(rest, '>')
-		if gt < 0 {
-			return t, false
-		}
-		tag := rest[1:gt]
-		i += gt + 1
-		if len(tag) > 0 && tag[0] == '/' { // end tag
-			name := trimSpaceRight(tag[1:])
-			if len(path) == 0 || !bytes.Equal(path[len(path)-1], name) {
-				return t, false
-			}
-			path, nodes = path[:len(path)-1], nodes[:len(nodes)-1]
-			continue
-		}
-		self := len(tag) > 0 && tag[len(tag)-1] == '/'
-		if self {
-			tag = tag[:len(tag)-1]
-		}
-		name, attrs := tag, []byte(nil)
-		for j, c := range tag {
-			if isSpace(c) {
-				name, attrs = tag[:j], tag[j:]
-				break
-			}
-		}
-		if !xmlspan.SimpleName(name) {
-			return t, false
-		}
-		if len(path) == 0 && top != nil {
-			return t, false // a second root
-		}
-		typ, ok := typeAttr(attrs)
-		if !ok {
-			return t, false
-		}
-		path = append(path, name)
-		var n *xmlNode
-		switch {
-		case len(path) == 1:
-			top = &xmlNode{name: string(name), line: lineAt(i)}
-			if wanted(path) {
-				top.typ = string(typ)
-			}
-			n = top
-		case nodes[len(nodes)-1] != nil && wanted(path):
-			n = &xmlNode{name: string(name), line: lineAt(i), typ: string(typ)}
-			p := nodes[len(nodes)-1]
-			p.children = append(p.children, n)
-		}
-		nodes = append(nodes, n)
-		if len(path) > maxXMLDepth {
-			return t, false
-		}
-		if self {
+			nodes = append(nodes, n)
+		case xmlscan.EndElement:
 			path, nodes = path[:len(path)-1], nodes[:len(nodes)-1]
 		}
 	}
-	if top == nil || len(path) != 0 {
+	if !s.Complete() {
 		return t, false
 	}
 	return xmlTree{top}, true
 }
 
-// typeAttr checks the attributes that follow a tag's name and returns the
-// value of the last one whose local name is type, as the full parser takes
-// it.
-func typeAttr(attrs []byte) ([]byte, bool) {
-	var buf [4]xmlspan.Attr
-	as, ok := xmlspan.PlainAttrs(attrs, buf[:0])
-	if !ok {
-		return nil, false
-	}
+// typeAttr returns the value of the last attribute whose local name is
+// type, as the full parser takes it.
+func typeAttr(attrs []xmlscan.Attr) []byte {
 	var typ []byte
-	for _, a := range as {
-		if _, local, _ := xmlspan.SplitName(a.Name); string(local) == "type" {
+	for _, a := range attrs {
+		if _, local, _ := xmlscan.SplitName(a.Name); string(local) == "type" {
 			typ = a.Value
 		}
 	}
-	return typ, true
+	return typ
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-func trimSpaceRight(b []byte) []byte {
-	for len(b) > 0 && isSpace(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-// simplePI accepts a processing instruction the full parser would: a plain
-// target, and for the XML declaration (only before the root) version 1.0
-// and an encoding the reader decodes.
-func simplePI(pi []byte, beforeRoot bool) bool {
-	target, _, _ := bytes.Cut(pi, []byte(" "))
-	if !xmlspan.SimpleName(target) {
-		return false
-	}
-	if !strings.EqualFold(string(target), "xml") {
+// simplePI accepts a processing instruction the full parser would: any
+// but the XML declaration, and that only before the root, as version 1.0,
+// in an encoding the reader decodes.
+func simplePI(t xmlscan.Token, beforeRoot bool) bool {
+	if !strings.EqualFold(string(t.Local), "xml") {
 		return true
 	}
-	if string(target) != "xml" || !beforeRoot {
-		return false
-	}
-	as, ok := xmlspan.PlainAttrs(pi[len(target):], nil)
-	if !ok {
+	if string(t.Local) != "xml" || !beforeRoot || !t.PlainAttrs {
 		return false
 	}
 	attrs := map[string]string{}
-	for _, a := range as {
+	for _, a := range t.Attrs {
 		attrs[string(a.Name)] = string(a.Value)
 	}
 	if attrs["version"] != "1.0" {

@@ -332,3 +332,20 @@ func TestScanXMLLines(t *testing.T) {
 		t.Errorf("generation_id on line %d (fast) and %d (full), want 8", a, b)
 	}
 }
+
+// TestScanXMLMalformedElsewhere: a document that is malformed only in an
+// element the resolver does not read is malformed all the same. The fast
+// scanner once skipped such elements and reported the file as fine.
+func TestScanXMLMalformedElsewhere(t *testing.T) {
+	for _, bad := range []string{"&foo;", "A & B", "a ]]> b", "&#0;"} {
+		doc := "<configuration>\n <properties><notes type=\"string\">" + bad + "</notes></properties>\n" +
+			" <global_settings><devices><generation_id type=\"string\">805a287a250989e4fe6f6992be334a43</generation_id></devices></global_settings>\n</configuration>\n"
+		if _, ok := scanXML([]byte(doc)); ok {
+			t.Errorf("%q: the fast scanner read it", bad)
+		}
+		_, err := ParseXML([]byte(doc))
+		if genid.ClassOf(err) != genid.ClassMalformed {
+			t.Errorf("%q: %v, want a malformed configuration", bad, err)
+		}
+	}
+}

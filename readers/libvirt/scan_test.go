@@ -20,8 +20,8 @@ func TestScanMatchesFullParsers(t *testing.T) {
 		{"../../fixtures/libvirt/esx-dumpxml.xml", true},
 		{"../../fixtures/negative/no-id/virt-install.xml", true},
 		{"../../fixtures/negative/no-id/genid-auto.xml", true},
-		{"../../fixtures/libvirt/qemu-commandline.xml", false},    // <qemu:commandline>
-		{"../../fixtures/negative/no-id/hand-written.xml", false}, // entities
+		{"../../fixtures/libvirt/qemu-commandline.xml", false},   // <qemu:commandline>
+		{"../../fixtures/negative/no-id/hand-written.xml", true}, // entities and character references
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
@@ -47,10 +47,38 @@ func TestScanMatchesFullParsers(t *testing.T) {
 	}
 }
 
+// TestScanEntities: the predefined entities and character references are
+// read where the scanner extracts text and passed over elsewhere, as the
+// full parsers read them.
+func TestScanEntities(t *testing.T) {
+	for doc, name := range map[string]string{
+		"<domain type='kvm'><name>a&amp;b</name><description>A &amp; B&#39;s &quot;DC&quot;</description></domain>": "a&b",
+		"<domain type='kvm'><name>&lt;x&gt;&#x41;&#66;&apos;</name></domain>":                                       "<x>AB'",
+		"<domain type='kvm'><name>a&#13;\r\nb</name></domain>":                                                      "a\r\nb",
+	} {
+		fast, ok := scan([]byte(doc))
+		if !ok {
+			t.Errorf("scan(%q) gave up", doc)
+			continue
+		}
+		full, err := parseOutline([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fast, full) || fast.name != name {
+			t.Errorf("scan(%q): name %q, want %q\nfast %+v\nfull %+v", doc, fast.name, name, fast, full)
+		}
+	}
+}
+
 // TestScanGivesUp lists shapes the scanner leaves to the full parsers.
 func TestScanGivesUp(t *testing.T) {
 	for _, doc := range []string{
-		"<domain type='kvm'><name>a&amp;b</name></domain>",
+		"<domain type='kvm'><name>a&foo;b</name></domain>",                  // an entity XML does not predefine
+		"<domain type='kvm'><description>A & B</description></domain>",      // a bare &
+		"<domain type='kvm'><description>&#0;</description></domain>",       // a character XML forbids
+		"<domain type='kvm'><description>a ]]> b</description></domain>",    // ]]> in text
+		"<domain type='kvm'><description>&#x110000;</description></domain>", // past Unicode
 		"<domain type='kvm'><name>caf\xc3\xa9</name></domain>",
 		"<!DOCTYPE domain><domain type='kvm'/>",
 		"<domain type='kvm'><name><![CDATA[x]]></name></domain>",

@@ -6,7 +6,7 @@
 //	go run ./tools/benchaudit -configs 100000 -dir /tmp/inventory-100k
 //
 // Run it from the module root. The inventory is generated when -dir does
-// not exist (see internal/inventory for its make-up) and kept for reruns.
+// not exist (see internal/fleetgen for its make-up) and kept for reruns.
 package main
 
 import (

@@ -1,6 +1,6 @@
 // Command geninventory writes a synthetic inventory of VM configurations
 // with planted problems and prints, as JSON, exactly what it planted (see
-// package internal/inventory for the proportions).
+// package internal/fleetgen for the proportions).
 //
 //	go run ./tools/geninventory -vms 1000 -out /tmp/inventory > plants.json
 package main

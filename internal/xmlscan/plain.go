@@ -1,13 +1,9 @@
-package xmlspan
+package xmlscan
 
 import (
 	"bytes"
 	"encoding/binary"
 )
-
-// The helpers below serve the readers' fast scanners, which handle only
-// the plain subset of XML that hypervisors write and leave the rest to a
-// full parser.
 
 // PlainASCII reports whether b holds only printable ASCII, tab, LF and CR:
 // text whose bytes are its characters and that XML allows everywhere.
