@@ -321,6 +321,14 @@ func Read(r io.Reader) (*Config, error) {
 	return FromFile(f)
 }
 
+// onLine says where an entry is, when it came from a file's line.
+func onLine(line int) string {
+	if line > 0 {
+		return fmt.Sprintf(" on line %d", line)
+	}
+	return ""
+}
+
 // ReadBytes is [Read] on the bytes of a file, which it does not keep.
 func ReadBytes(data []byte) (*Config, error) {
 	f, err := ParseBytes(data)
@@ -367,6 +375,7 @@ func FromFile(f *File) (*Config, error) {
 	var halves [2]int64
 	var lines [2]int
 	var names [2]string
+	var present [2]bool
 	for i, key := range []string{KeyGenID, KeyGenIDX} {
 		first, ok := f.Lookup(key)
 		if !ok {
@@ -375,28 +384,32 @@ func FromFile(f *File) (*Config, error) {
 		for _, d := range f.Conflicts { // in file order
 			if ascii.EqualFold(d.First.Key, key) {
 				e := d.Again
-				return c, &genid.InputError{Line: e.Line, Key: e.Key, Err: fmt.Errorf("set twice with different values: %q on line %d, %q here", first.Value, first.Line, e.Value)}
+				return c, &genid.InputError{Line: e.Line, Key: e.Key, Err: fmt.Errorf("set twice with different values: %q%s, %q here", first.Value, onLine(first.Line), e.Value)}
 			}
 		}
 		v, err := genid.ParseVMXInt(first.Value)
 		if err != nil {
 			return c, &genid.InputError{Line: first.Line, Key: first.Key, Err: fmt.Errorf("%q is not a 64-bit decimal integer: %s", first.Value, genid.Reason(err))}
 		}
-		halves[i], lines[i], names[i] = v, first.Line, first.Key
+		halves[i], lines[i], names[i], present[i] = v, first.Line, first.Key, true
 	}
 	c.GenIDLine, c.GenIDXLine = lines[0], lines[1]
 	c.Warnings = append(c.Warnings, f.Warnings...)
 	for _, d := range f.Conflicts {
 		if k := d.First.Key; !ascii.EqualFold(k, KeyGenID) && !ascii.EqualFold(k, KeyGenIDX) {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("line %d: %s set again with a different value (line %d is used)", d.Again.Line, d.Again.Key, d.First.Line))
+			if d.Again.Line > 0 {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("line %d: %s set again with a different value (line %d is used)", d.Again.Line, d.Again.Key, d.First.Line))
+			} else {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s set again with a different value (the first is used)", d.Again.Key))
+			}
 		}
 	}
 	switch {
-	case lines[0] == 0 && lines[1] == 0:
+	case !present[0] && !present[1]:
 		return c, fmt.Errorf("%w: neither vm.genid nor vm.genidX is set", genid.ErrNotFound)
-	case lines[1] == 0:
+	case !present[1]:
 		return c, &genid.InputError{Line: lines[0], Key: names[0], Err: fmt.Errorf("%w: vm.genid is set but vm.genidX is missing", genid.ErrIncomplete)}
-	case lines[0] == 0:
+	case !present[0]:
 		return c, &genid.InputError{Line: lines[1], Key: names[1], Err: fmt.Errorf("%w: vm.genidX is set but vm.genid is missing", genid.ErrIncomplete)}
 	case halves[0] == 0 && halves[1] == 0:
 		return c, fmt.Errorf("%w: vm.genid and vm.genidX are both 0, which VMware and libvirt treat as none", genid.ErrZero)

@@ -214,3 +214,32 @@ func TestFixtures(t *testing.T) {
 }
 
 var _ io.Reader = (*endless)(nil)
+
+// TestFromEntries: the rules of a file hold for pairs: a lone half is
+// incomplete, a half set twice to different values is refused, other keys
+// set twice keep the first.
+func TestFromEntries(t *testing.T) {
+	tests := []struct {
+		entries []Entry
+		class   genid.Class
+		win     string
+	}{
+		{[]Entry{{Key: "vm.genid", Value: "1"}, {Key: "vm.genidX", Value: "2"}}, genid.ClassNone, "1:2"},
+		{[]Entry{{Key: "vm.genid", Value: "1"}}, genid.ClassIncomplete, ""},
+		{[]Entry{{Key: "vm.genid", Value: "0"}, {Key: "vm.genidx", Value: "0"}}, genid.ClassZero, ""},
+		{[]Entry{}, genid.ClassNotFound, ""},
+		{[]Entry{{Key: "vm.genid", Value: "1"}, {Key: "VM.GENID", Value: "3"}, {Key: "vm.genidX", Value: "2"}}, genid.ClassMalformed, ""},
+		{[]Entry{{Key: "vm.genid", Value: "0x10"}, {Key: "vm.genidX", Value: "2"}}, genid.ClassMalformed, ""},
+		{[]Entry{{Key: "guestOS", Value: "a"}, {Key: "guestos", Value: "b"}, {Key: "vm.genid", Value: "1"}, {Key: "vm.genidX", Value: "2"}}, genid.ClassNone, "1:2"},
+	}
+	for _, tc := range tests {
+		c, err := FromFile(FromEntries(tc.entries))
+		if got := genid.ClassOf(err); got != tc.class {
+			t.Errorf("%v: %v (%s), want %s", tc.entries, err, got, tc.class)
+			continue
+		}
+		if tc.win != "" && c.ID.Windows() != tc.win {
+			t.Errorf("%v: %s, want %s", tc.entries, c.ID.Windows(), tc.win)
+		}
+	}
+}
