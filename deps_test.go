@@ -44,16 +44,20 @@ var allowed = map[string][]string{
 	"diagnose": {"genid", "writers/"},
 	"edit":     {"genid", "internal/atomicfile", "internal/udiff", "readers/libvirt", "writers/libvirt"},
 
-	// 5. Where configurations come from.
-	"inventory": {"genid", "formats", "internal/bounded"},
+	// 5. Where configurations come from: files and reports, and each live
+	// inventory in a package of its own.
+	"inventory":         {"genid", "formats", "internal/bounded"},
+	"inventory/vsphere": {"genid", "formats", "inventory", "readers/vmware", "github.com/vmware/govmomi/"},
+	"inventory/libvirt": {"formats", "inventory", "readers/qmp", "github.com/digitalocean/go-libvirt", "github.com/digitalocean/go-libvirt/"},
 
 	// 6. Findings and reports across configurations.
 	"audit": {"genid", "formats", "inventory", "diagnose"},
 
 	// 7. The command: flags, printing, exit codes. It reads through
 	// formats and inventory; readers/hyperv only for inspect's key
-	// listing, readers/guest for verify's pasted evidence.
-	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "audit", "internal/bounded", "readers/hyperv", "readers/guest", "writers/qemu", "github.com/urfave/cli/v2"},
+	// listing, readers/guest for verify's pasted evidence, readers/qmp for
+	// the type of a guest reading.
+	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "internal/bounded", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
 	"tools/":            {"genid", "internal/"},
 }
 

@@ -36,7 +36,7 @@ const (
 // A Finding is a problem across one or more records.
 type Finding struct {
 	Type       string    `json:"type,omitempty"` // "finding" in JSONL
-	Kind       string    `json:"kind"`           // duplicate, missing, malformed, incomplete, mismatch, error
+	Kind       string    `json:"kind"`           // duplicate, mismatch, live-differs, malformed, incomplete, missing, error
 	Paths      []string  `json:"paths"`
 	Message    string    `json:"message"`
 	Fix        string    `json:"fix,omitempty"`
@@ -65,7 +65,7 @@ type Summary struct {
 }
 
 // FindingKinds are the finding kinds, in report order.
-var FindingKinds = []string{"duplicate", "mismatch", "malformed", "incomplete", "missing", "error"}
+var FindingKinds = []string{"duplicate", "mismatch", "live-differs", "malformed", "incomplete", "missing", "error"}
 
 // DefaultFailOn are the finding kinds that make audit exit 1 by default.
 var DefaultFailOn = []string{"duplicate", "mismatch", "malformed"}

@@ -18,9 +18,15 @@ func findings(entries []Entry, explicit []Pair) []Finding {
 		case StatusMalformed, StatusIncomplete, StatusError:
 			out = append(out, Finding{Kind: string(e.Status), Paths: []string{e.Path}, Message: e.Message})
 		case StatusMissing, StatusZero, StatusAuto:
-			if e.Role == "source" || e.Role == "target" {
+			if (e.Role == "source" || e.Role == "target") && !e.Template {
 				out = append(out, Finding{Kind: "missing", Paths: []string{e.Path}, Message: e.Message})
 			}
+		}
+		if e.HasLive && e.HasID {
+			def, live := genid.ID(e.ID), genid.ID(e.LiveID)
+			out = append(out, Finding{Kind: "live-differs", Paths: []string{e.Path}, GuestBytes: live.GuestBytes(),
+				Message: fmt.Sprintf("the running guest sees %s, the domain's definition holds %s: libvirt gave the running domain a new ID (a snapshot revert or a restore); the guest sees the definition's at its next cold start", live.Windows(), def.Windows()),
+				Fix:     "decide which ID the VM should keep: the running guest's is what the domain controller last saw; set the definition to it with genid-migrate rewrite --guid " + live.GUID() + " --libvirt URI DOMAIN, or let the guest take the definition's at its next power-off"})
 		}
 	}
 	pairs := pairUp(entries, explicit)
@@ -153,7 +159,7 @@ func duplicates(entries []Entry, pairs []pairing) []Finding {
 	union := func(a, b int) { parent[find(a)] = find(b) }
 	byID := map[[16]byte][]int{}
 	for i, e := range entries {
-		if e.HasID {
+		if e.HasID && !e.Template { // a template never runs
 			byID[e.ID] = append(byID[e.ID], i)
 		}
 	}

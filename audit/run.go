@@ -40,6 +40,9 @@ type Entry struct {
 	Status                                              Status
 	ID                                                  [16]byte
 	HasID                                               bool
+	LiveID                                              [16]byte // what the running guest sees, when it differs
+	HasLive                                             bool
+	Template                                            bool // never runs
 }
 
 // Run audits the inventories in order. Items are read in parallel as the
@@ -145,6 +148,10 @@ func (r *Result) add(rec *Record) {
 	if id := rec.ID(); !id.IsZero() {
 		e.ID, e.HasID = id, true
 	}
+	if id := rec.LiveID(); !id.IsZero() {
+		e.LiveID, e.HasLive = id, true
+	}
+	e.Template = rec.Template
 	r.Entries = append(r.Entries, e)
 }
 

@@ -23,11 +23,19 @@ func ReadQMP(ctx context.Context, addr string, wait time.Duration) (*Result, *qm
 		return nil, nil, fmt.Errorf("QMP %s: %w", addr, err)
 	}
 	defer c.Close()
+	return ReadGuest(ctx, c, addr, "QMP "+addr, wait)
+}
+
+// ReadGuest reads what a running QEMU guest sees through a monitor (its
+// QMP socket, or libvirt's passthrough), waiting up to wait for the guest
+// firmware to publish it; input names the guest in the result, and what in
+// errors.
+func ReadGuest(ctx context.Context, m qmp.Monitor, input, what string, wait time.Duration) (*Result, *qmp.Reading, error) {
 	deadline := time.Now().Add(wait)
 	for {
-		r, err := qmp.Probe(ctx, c)
+		r, err := qmp.Probe(ctx, m)
 		if err == nil {
-			res := &Result{Input: addr, Format: QMP, Description: "running QEMU guest (QMP)", Reading: genid.Reading{ID: r.Guest, Convention: genid.ConvGuestBytes,
+			res := &Result{Input: input, Format: QMP, Description: "running QEMU guest (QMP)", Reading: genid.Reading{ID: r.Guest, Convention: genid.ConvGuestBytes,
 				Where: fmt.Sprintf("guest-physical %#x (%s firmware), QEMU %s", r.Address, r.Firmware, r.QEMU)}}
 			res.AddFields(genid.Field{Key: "host_guid", Label: "QMP guid", Value: r.HostGUID})
 			if !r.Consistent {
@@ -36,11 +44,11 @@ func ReadQMP(ctx context.Context, addr string, wait time.Duration) (*Result, *qm
 			return res, r, nil
 		}
 		if !errors.Is(err, qmp.ErrNotReady) || time.Now().After(deadline) {
-			return nil, r, fmt.Errorf("QMP %s: %w", addr, err)
+			return nil, r, fmt.Errorf("%s: %w", what, err)
 		}
 		select {
 		case <-ctx.Done():
-			return nil, r, fmt.Errorf("QMP %s: %w", addr, ctx.Err())
+			return nil, r, fmt.Errorf("%s: %w", what, ctx.Err())
 		case <-time.After(250 * time.Millisecond):
 		}
 	}

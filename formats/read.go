@@ -131,6 +131,21 @@ func ReadFile(path string, stdin io.Reader, force *Format) (*Result, error) {
 	return read(path, name, format, &Input{Name: name, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
 }
 
+// ReadBytes reads an input held in memory, such as a domain's XML a live
+// inventory fetched; name is how messages and records name it. The format
+// is detected unless force names one.
+func ReadBytes(name string, data []byte, force *Format) (*Result, error) {
+	if len(data) > bounded.MaxFileSize {
+		return nil, genid.WithFile(bounded.TooLarge(bounded.MaxFileSize, "a configuration"), name)
+	}
+	head := data[:min(len(data), SniffSize)]
+	format := force
+	if format == nil {
+		format = Detect(head)
+	}
+	return read(name, name, format, &Input{Name: name, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
+}
+
 // ReadOpened reads an already opened file whose format the caller has
 // detected; f is read from offset 0 and not closed. When the caller has
 // read the whole file already, whole holds it and f is not read again;

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,23 @@ type Record struct {
 	Where      string `json:"where,omitempty"`
 	Message    string `json:"message,omitempty"`
 	Report     string `json:"report,omitempty"` // the report file a merged record came from
+
+	// A live inventory's VM: what its running guest sees, when that
+	// differs from its definition (libvirt draws a new ID on snapshot
+	// revert and restore), and whether it is a template, which never runs.
+	LiveGuestBytes string `json:"live_guest_bytes,omitempty"`
+	LiveWindows    string `json:"live_windows,omitempty"`
+	Template       bool   `json:"template,omitempty"`
+}
+
+// LiveID returns the ID the running guest sees when it differs from the
+// definition's, zero if none is recorded.
+func (r *Record) LiveID() genid.ID {
+	id, err := genid.ParseGuestBytes(r.LiveGuestBytes)
+	if err != nil {
+		return genid.ID{}
+	}
+	return id
 }
 
 // ID returns the record's ID, zero if it has none.
@@ -145,8 +163,39 @@ func itoa(v int64) string {
 	return string(b[i:])
 }
 
-// An Opener opens a live inventory from its URI.
-type Opener func(uri string) (Source, error)
+// Options are what opening a live inventory may need beyond its URI.
+type Options struct {
+	// Password is the password to log in with when the URI has none, from
+	// GENID_MIGRATE_PASSWORD or --password-file; it is never printed.
+	Password string
+}
+
+// An Opener opens a live inventory from its URI. It connects and logs in,
+// so that an unreachable host or a wrong password fails before an audit
+// starts.
+type Opener func(ctx context.Context, uri string, opt Options) (Source, error)
+
+// A Picker is an inventory that can read one VM by name (or by its path in
+// the inventory), for show, convert, rewrite --from and verify --expect
+// with --vm.
+type Picker interface {
+	Pick(ctx context.Context, name string) (*formats.Result, error)
+}
+
+// A Closer is an inventory that holds a connection to close when done.
+type Closer interface{ Close() error }
+
+// IsURI reports whether arg names a live inventory by a registered URI
+// scheme, rather than a file.
+func IsURI(arg string) bool {
+	scheme, _, ok := strings.Cut(arg, "://")
+	if !ok || strings.ContainsAny(scheme, `/\`) {
+		return false
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return openers[scheme] != nil
+}
 
 var (
 	mu      sync.Mutex
@@ -179,30 +228,78 @@ func Schemes() []string {
 // Open returns the inventories the command-line arguments name, in order:
 // a URI with a registered scheme is opened by its package; anything else
 // is a path to a file or a directory tree, and the paths share one walk
-// (a directory reached twice is read once).
-func Open(args []string) ([]Source, error) {
-	var out []Source
+// (a directory reached twice is read once). On an error, the inventories
+// already opened are closed.
+func Open(ctx context.Context, args []string, opt Options) (out []Source, err error) {
+	defer func() {
+		if err != nil {
+			CloseAll(out)
+			out = nil
+		}
+	}()
 	w := newWalker()
 	for _, a := range args {
 		if scheme, _, ok := strings.Cut(a, "://"); ok && !strings.ContainsAny(scheme, `/\`) {
-			mu.Lock()
-			open := openers[scheme]
-			mu.Unlock()
-			if open == nil {
-				return nil, fmt.Errorf("%s: no inventory reads %s:// URIs (known: %s)", a, scheme, strings.Join(Schemes(), ", "))
-			}
-			s, err := open(a)
+			s, err := OpenURI(ctx, a, opt)
 			if err != nil {
-				return nil, err
+				return out, err
 			}
 			out = append(out, s)
 			continue
 		}
 		s, err := w.tree(a)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// OpenURI opens the live inventory a URI names.
+func OpenURI(ctx context.Context, uri string, opt Options) (Source, error) {
+	scheme, _, _ := strings.Cut(uri, "://")
+	mu.Lock()
+	open := openers[scheme]
+	mu.Unlock()
+	if open == nil {
+		known := Schemes()
+		if len(known) == 0 {
+			return nil, fmt.Errorf("%s: no inventory reads %s:// URIs", Redact(uri), scheme)
+		}
+		return nil, fmt.Errorf("%s: no inventory reads %s:// URIs (known: %s)", Redact(uri), scheme, strings.Join(known, ", "))
+	}
+	return open(ctx, uri, opt)
+}
+
+// CloseAll closes the inventories that hold a connection.
+func CloseAll(sources []Source) {
+	for _, s := range sources {
+		if c, ok := s.(Closer); ok {
+			c.Close()
+		}
+	}
+}
+
+// Redact returns a URI with the password of its user information replaced
+// by "***", for messages; text that does not parse is returned with
+// anything between "://" and "@" that holds a colon hidden.
+func Redact(uri string) string {
+	u, err := url.Parse(uri)
+	if err == nil {
+		if u.User != nil {
+			if _, set := u.User.Password(); set {
+				u.User = url.UserPassword(u.User.Username(), "***")
+			}
+		}
+		return strings.Replace(u.String(), ":%2A%2A%2A@", ":***@", 1)
+	}
+	if i := strings.Index(uri, "://"); i >= 0 {
+		rest := uri[i+3:]
+		if at := strings.IndexByte(rest, '@'); at >= 0 && strings.Contains(rest[:at], ":") {
+			user, _, _ := strings.Cut(rest[:at], ":")
+			return uri[:i+3] + user + ":***" + rest[at:]
+		}
+	}
+	return uri
 }

@@ -39,7 +39,7 @@ func TestOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sources, err := Open([]string{dir, filepath.Join(dir, "a")})
+	sources, err := Open(context.Background(), []string{dir, filepath.Join(dir, "a")}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,14 +52,32 @@ func TestOpen(t *testing.T) {
 		t.Errorf("records\n%q\nwant\n%q", got, want)
 	}
 
-	if _, err := Open([]string{"nope://host/"}); err == nil || !strings.Contains(err.Error(), "no inventory reads nope:// URIs") {
+	if _, err := Open(context.Background(), []string{"nope://host/"}, Options{}); err == nil || !strings.Contains(err.Error(), "no inventory reads nope:// URIs") {
 		t.Errorf("unknown scheme: %v", err)
 	}
-	Register("test-inventory", func(uri string) (Source, error) { return nil, errors.New("opened " + uri) })
-	if _, err := Open([]string{"test-inventory://x/"}); err == nil || err.Error() != "opened test-inventory://x/" {
+	Register("test-inventory", func(_ context.Context, uri string, opt Options) (Source, error) {
+		return nil, errors.New("opened " + uri + " with " + opt.Password)
+	})
+	if !IsURI("test-inventory://x/") || IsURI("nope://x/") || IsURI("dir/a://b") {
+		t.Error("IsURI does not follow the registered schemes")
+	}
+	if _, err := Open(context.Background(), []string{"test-inventory://x/"}, Options{Password: "pw"}); err == nil || err.Error() != "opened test-inventory://x/ with pw" {
 		t.Errorf("registered scheme: %v", err)
 	}
-	if _, err := Open([]string{filepath.Join(dir, "missing")}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := Open(context.Background(), []string{filepath.Join(dir, "missing")}, Options{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a missing path: %v", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"vpx://admin:s3cret@vc.example.com/?no_verify=1":      "vpx://admin:***@vc.example.com/?no_verify=1",
+		"vpx://administrator%40vsphere.local@vc.example.com/": "vpx://administrator%40vsphere.local@vc.example.com/",
+		"qemu:///system":    "qemu:///system",
+		"vpx://a:b c@h%zz/": "vpx://a:***@h%zz/",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

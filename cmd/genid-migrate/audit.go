@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -22,12 +23,19 @@ func auditCommand(jsonErrors *bool) *cli.Command {
 	return &cli.Command{
 		Name:      "audit",
 		Usage:     "scan inventories for missing, duplicate, malformed and mismatched generation IDs",
-		ArgsUsage: "PATH…",
+		ArgsUsage: "PATH|URI…",
 		Description: `Walks the files and directories given and reads every VM configuration in them, by
 content: VMware .vmx, Hyper-V .vmcx and XML, libvirt domain XML, Proxmox qemu-server
 .conf, QEMU command lines. Other files are skipped and counted (disk images are never
 read past their first 8 KiB). Reports written by audit --jsonl are read back as inputs,
 so per-site runs merge into one fleet-wide view.
+
+Live inventories are read like trees: a vCenter or ESXi host (vpx://USER@HOST[/PATH],
+esx://USER@HOST, https://USER@HOST/sdk; add ?no_verify=1 to skip checking the
+certificate) through the vSphere API, a libvirt host (qemu:///system, qemu:///session,
+qemu+tcp://HOST/system, qemu+tls://HOST/system, ?socket=PATH) through libvirt's RPC.
+The password comes from --password-file, else GENID_MIGRATE_PASSWORD, else the URI; it
+is never printed.
 
 Each configuration becomes a record (status ok, missing, zero, auto, incomplete,
 malformed, no-vm, checkpoint or error). Across records it finds:
@@ -36,6 +44,8 @@ malformed, no-vm, checkpoint or error). Across records it finds:
                migrated target, are grouped first)
    mismatch    a target (libvirt qemu/kvm, Proxmox, QEMU) that does not carry its
                source's ID, with the known wrong conversion that explains it and the fix
+   live-differs  a running libvirt domain whose guest sees another ID than its
+               definition holds
    missing, malformed, incomplete, error
 Targets are paired with sources by --pairs FILE (CSV: source,target), then by UUID
 (VMware uuid.bios or vc.uuid, Hyper-V global_id, libvirt <uuid>, Proxmox smbios1),
@@ -47,6 +57,8 @@ configuration). Exit 1 when a finding's kind is in --fail-on.
 
 Examples:
    genid-migrate audit /vmfs/volumes/ds1 /mnt/hyperv-exports /etc/libvirt/qemu
+   genid-migrate audit 'vpx://administrator%40vsphere.local@vc.example.com/?no_verify=1'
+   genid-migrate audit qemu:///system /etc/pve/nodes
    genid-migrate audit --jsonl inventory/ > site-a.jsonl
    genid-migrate audit site-a.jsonl site-b.jsonl
    genid-migrate audit --pairs moves.csv src/ dst/
@@ -60,6 +72,7 @@ Examples:
 			&cli.StringFlag{Name: "fail-on", Value: strings.Join(audit.DefaultFailOn, ","), Usage: "exit 1 when findings of these `KINDS` exist: " + strings.Join(audit.FindingKinds, ",") + ", or none"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "files read in parallel (default: twice the CPUs)"},
+			passwordFileFlag,
 		},
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json") || c.Bool("jsonl")
@@ -103,10 +116,15 @@ func runAudit(c *cli.Context) error {
 			return err
 		}
 	}
-	sources, err := inventory.Open(c.Args().Slice())
+	opt, err := inventoryOptions(c)
 	if err != nil {
 		return err
 	}
+	sources, err := inventory.Open(context.Background(), c.Args().Slice(), opt)
+	if err != nil {
+		return err
+	}
+	defer inventory.CloseAll(sources)
 	var w audit.Writer
 	switch {
 	case c.Bool("json"):
@@ -229,7 +247,7 @@ func progress(c *cli.Context, n *audit.Counters) func() {
 			case <-t.C:
 				el := time.Since(start)
 				files := n.Files.Load()
-				fmt.Fprintf(f, "\r\033[K%d files, %d configurations, %.0f files/s, %s", files, n.Configs.Load(), float64(files)/el.Seconds(), el.Truncate(time.Second))
+				fmt.Fprintf(f, "\r\033[K%d files and VMs, %d configurations, %.0f/s, %s", files, n.Configs.Load(), float64(files)/el.Seconds(), el.Truncate(time.Second))
 			}
 		}
 	}()

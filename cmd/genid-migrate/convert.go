@@ -29,6 +29,7 @@ Examples:
 			&cli.StringFlag{Name: "to", Usage: "the `FORMAT` to print: " + strings.Join(targets.Names(), ", ")},
 			&cli.StringFlag{Name: "vmid", Usage: "with --to proxmox: print the qm set command for this `VMID`"},
 			&cli.BoolFlag{Name: "json", Usage: `print {"format":…,"value":…,"argv":[…]} for scripts`},
+			libvirtFlag("read the argument as a domain of the libvirt host at `URI`"),
 		}, showInputs.flags()...),
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json")

@@ -10,13 +10,17 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	"github.com/genid-migrate/genid-migrate/inventory"
 )
 
-// An input is one thing to read: a literal value, a running QEMU, or a path.
+// An input is one thing to read: a literal value, a running QEMU, a VM of
+// a live inventory, or a path.
 type input struct {
 	literal *formats.Literal // a value given with its flag
 	qmp     bool             // a QMP socket
-	value   string           // the value, socket or path
+	vm      string           // a VM of the live inventory value names (--vm, or --libvirt's DOMAIN)
+	value   string           // the value, socket, URI or path
 }
 
 // name is the input as the user gave it, for messages and JSON.
@@ -24,15 +28,15 @@ func (in input) name() string {
 	switch {
 	case in.literal != nil:
 		return "--" + in.literal.Name + " " + in.value
-	case in.qmp:
-		return in.value
+	case in.vm != "":
+		return inventory.Redact(in.value) + " --vm " + in.vm
 	}
 	return in.value
 }
 
 // inputOptions describe the input flags of one command: every reading
-// command takes the literal values, a flag that forces a format, and
-// maybe --qmp.
+// command takes the literal values, a flag that forces a format, --vm for
+// an inventory URI, and maybe --qmp.
 type inputOptions struct {
 	formatFlag string // the flag that names a format: "from", or rewrite's "from-format"
 	qmp        bool   // --qmp is an input
@@ -44,21 +48,50 @@ func (o inputOptions) flags() []cli.Flag {
 	if o.qmp {
 		flags = append(flags, &cli.StringFlag{Name: "qmp", Usage: "read what a running QEMU guest sees through its QMP `SOCKET` (unix path or 127.0.0.1:PORT)"})
 	}
-	flags = append(flags, &cli.StringFlag{Name: o.formatFlag, Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")})
+	flags = append(flags,
+		&cli.StringFlag{Name: o.formatFlag, Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
+		&cli.StringFlag{Name: "vm", Usage: "the VM to read from an inventory URI (vpx://, esx://, https://…/sdk, qemu:///…): its `NAME` or inventory path", Category: "inventories"},
+		passwordFileFlag,
+	)
 	for _, l := range formats.Literals() {
 		flags = append(flags, &cli.StringFlag{Name: l.Name, Usage: l.Usage, Category: "literal values"})
 	}
 	return flags
 }
 
+// libvirtFlag makes the arguments domains of a libvirt host.
+func libvirtFlag(usage string) cli.Flag {
+	return &cli.StringFlag{Name: "libvirt", Usage: usage, Category: "inventories"}
+}
+
+// passwordFileFlag names the file a live inventory's password is read
+// from; GENID_MIGRATE_PASSWORD is the other way, and a URI's own the last.
+var passwordFileFlag = &cli.StringFlag{Name: "password-file", Usage: "read the password of a live inventory from `FILE` (else GENID_MIGRATE_PASSWORD)", Category: "inventories"}
+
+// inventoryOptions returns what opening a live inventory needs.
+func inventoryOptions(c *cli.Context) (inventory.Options, error) {
+	var opt inventory.Options
+	if name := c.String("password-file"); name != "" {
+		b, err := bounded.ReadFile(name, 64<<10, "a password file")
+		if err != nil {
+			return opt, err
+		}
+		opt.Password = strings.TrimRight(string(b), "\r\n")
+		return opt, nil
+	}
+	opt.Password = os.Getenv("GENID_MIGRATE_PASSWORD")
+	return opt, nil
+}
+
 // inputs are the inputs a command line gives, and the format forced.
 type inputs struct {
 	list   []input
 	format *formats.Format // nil: detect
+	opt    inventory.Options
 }
 
-// parse collects the literal flags given, then --qmp, then paths, and
-// the forced format.
+// parse collects the literal flags given, then --qmp, then paths and
+// inventory URIs (with --vm), and the forced format.
 func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
 	ins := &inputs{}
 	for _, l := range formats.Literals() {
@@ -69,8 +102,20 @@ func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
 	if o.qmp && c.IsSet("qmp") {
 		ins.list = append(ins.list, input{qmp: true, value: c.String("qmp")})
 	}
+	uris := 0
 	for _, p := range paths {
-		ins.list = append(ins.list, input{value: p})
+		in := input{value: p}
+		if inventory.IsURI(p) {
+			uris++
+			in.vm = c.String("vm")
+			if in.vm == "" {
+				return nil, &usageError{fmt.Sprintf("%s is an inventory: name the VM to read with --vm NAME (audit reads them all)", inventory.Redact(p))}
+			}
+		}
+		ins.list = append(ins.list, in)
+	}
+	if c.IsSet("vm") && uris == 0 {
+		return nil, &usageError{"--vm picks a VM of an inventory URI (vpx://, esx://, https://…/sdk, qemu:///…), and none is given"}
 	}
 	if c.IsSet(o.formatFlag) {
 		f := formats.ByName(c.String(o.formatFlag))
@@ -79,7 +124,11 @@ func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
 		}
 		ins.format = f
 	}
-	return ins, nil
+	var err error
+	if uris > 0 {
+		ins.opt, err = inventoryOptions(c)
+	}
+	return ins, err
 }
 
 // stdin counts the inputs read from standard input.
@@ -101,19 +150,57 @@ func (ins *inputs) read(c *cli.Context, in input) (*formats.Result, error) {
 		return r, err
 	case in.literal != nil:
 		return in.literal.Read(in.value)
+	case in.vm != "":
+		return pick(in.value, in.vm, ins.opt)
 	}
 	return formats.ReadFile(in.value, c.App.Reader, ins.format)
+}
+
+// pick reads one VM of a live inventory.
+func pick(uri, vm string, opt inventory.Options) (*formats.Result, error) {
+	ctx := context.Background()
+	s, err := inventory.OpenURI(ctx, uri, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer inventory.CloseAll([]inventory.Source{s})
+	p, ok := s.(inventory.Picker)
+	if !ok {
+		return nil, fmt.Errorf("%s: this inventory cannot read one VM", inventory.Redact(uri))
+	}
+	return p.Pick(ctx, vm)
 }
 
 // readInputs checks the inputs show and convert read: at least one, no
 // directory, standard input once.
 func readInputs(c *cli.Context, o inputOptions) (*inputs, error) {
-	for _, p := range c.Args().Slice() {
+	paths := c.Args().Slice()
+	if c.IsSet("libvirt") {
+		// show --libvirt URI DOMAIN…: each DOMAIN is a VM of that host.
+		if len(paths) == 0 {
+			return nil, &usageError{"--libvirt URI reads domains: name them, such as --libvirt qemu:///system dc01"}
+		}
+		if c.IsSet("vm") {
+			return nil, &usageError{"--libvirt URI takes the domains as arguments, not --vm"}
+		}
+		ins, err := o.parse(c, nil)
+		if err != nil {
+			return nil, err
+		}
+		if ins.opt, err = inventoryOptions(c); err != nil {
+			return nil, err
+		}
+		for _, d := range paths {
+			ins.list = append(ins.list, input{value: c.String("libvirt"), vm: d})
+		}
+		return ins, nil
+	}
+	for _, p := range paths {
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
 			return nil, &usageError{p + " is a directory: show and convert read configuration files"}
 		}
 	}
-	ins, err := o.parse(c, c.Args().Slice())
+	ins, err := o.parse(c, paths)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +208,7 @@ func readInputs(c *cli.Context, o inputOptions) (*inputs, error) {
 		return nil, &usageError{"standard input (-) can be read only once"}
 	}
 	if len(ins.list) == 0 {
-		return nil, &usageError{"no input: give a file, - for standard input, a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen, or --qmp SOCKET"}
+		return nil, &usageError{"no input: give a file, - for standard input, a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen, --qmp SOCKET, or an inventory URI with --vm NAME"}
 	}
 	return ins, nil
 }

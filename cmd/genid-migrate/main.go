@@ -4,6 +4,12 @@
 // Run `genid-migrate --help` for the commands and the exit-code table.
 package main
 
-import "os"
+import (
+	"os"
+
+	// The live inventories audit and --vm read, registered by scheme.
+	_ "github.com/genid-migrate/genid-migrate/inventory/libvirt"
+	_ "github.com/genid-migrate/genid-migrate/inventory/vsphere"
+)
 
 func main() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	libvirtinv "github.com/genid-migrate/genid-migrate/inventory/libvirt"
 )
 
 // defaultBackupSuffix is the suffix of --backup without a value.
@@ -30,6 +32,7 @@ func rewriteCommand(jsonErrors *bool) *cli.Command {
 		&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if DOMAIN would change, 0 if it already carries the ID"},
 		&cli.BoolFlag{Name: "force", Usage: "replace a different existing ID, or edit a type='vmware' domain"},
 		&cli.BoolFlag{Name: "json", Usage: "print a JSON summary instead of the XML"},
+		libvirtFlag("DOMAIN is a domain of the libvirt host at `URI`: read its definition and define it anew"),
 	}
 	flags = append(flags, rewriteInputs.flags()...)
 	return &cli.Command{
@@ -55,12 +58,18 @@ each guest would see. A type='vmware' domain (libvirt's VMX/ESX driver) is refus
 without --force: the value written follows the QEMU convention, which holds only once
 the domain runs on QEMU/KVM.
 
+With --libvirt URI, DOMAIN is a domain of that libvirt host: its definition (with its
+secrets) is edited the same way and defined anew, unless --dry-run or --check; a
+definition changed meanwhile is refused, and the new one is read back. SOURCE may be an
+inventory URI with --vm NAME.
+
 Examples:
    genid-migrate rewrite --from win2019-dc01.vmx dom.xml
    genid-migrate rewrite --from src.vmx --in-place --backup dom.xml
    genid-migrate rewrite --from esx-dumpxml.xml --diff dom.xml
    genid-migrate rewrite --from src.vmx --check dom.xml
-   virsh dumpxml vm | genid-migrate rewrite --from src.vmx - | virsh define /dev/stdin`,
+   virsh dumpxml vm | genid-migrate rewrite --from src.vmx - | virsh define /dev/stdin
+   genid-migrate rewrite --from 'vpx://admin@vc.example.com/?no_verify=1' --vm dc01 --libvirt qemu:///system dc01`,
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json")
@@ -77,6 +86,9 @@ func rewrite(c *cli.Context) error {
 	src, err := rewriteSource(c, domPath)
 	if err != nil {
 		return err
+	}
+	if c.IsSet("libvirt") {
+		return rewriteLibvirt(c, src, domPath)
 	}
 	inPlace, check, dry := c.Bool("in-place"), c.Bool("check"), c.Bool("dry-run")
 	switch {
@@ -107,7 +119,11 @@ func rewrite(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "%s: warning: %s\n", appName, w)
 		}
 	}
-	return rewriteOutput(c, plan)
+	var write writer
+	if inPlace {
+		write = func(p *edit.Plan) (string, error) { return p.Write(domPath, c.String("backup")) }
+	}
+	return rewriteOutput(c, plan, domPath, write)
 }
 
 // readDocument reads the document rewrite edits: a file, or standard
@@ -155,7 +171,7 @@ func rewriteSource(c *cli.Context, domPath string) (*formats.Result, error) {
 	if len(ins.list) != 1 {
 		return nil, &usageError{"rewrite needs one source: --from SOURCE, or one of --vmx, --guid, --windows, --hyperv, --bytes, --xen"}
 	}
-	if ins.stdin() == 1 && domPath == "-" {
+	if ins.stdin() == 1 && domPath == "-" && !c.IsSet("libvirt") {
 		return nil, &usageError{"SOURCE and DOMAIN cannot both be standard input"}
 	}
 	r, err := ins.read(c, ins.list[0])
@@ -180,9 +196,15 @@ type rewriteSummary struct {
 	Backup     string `json:"backup,omitempty"`
 }
 
-// rewriteOutput prints, checks or writes the result.
-func rewriteOutput(c *cli.Context, p *edit.Plan) error {
-	sum := rewriteSummary{Domain: c.Args().First(), Source: p.Source, Action: string(p.Action), Line: p.Line,
+// A writer writes a plan where the document lives: a file replaced
+// atomically, or a domain defined anew. It returns the backup's path, if
+// one was kept.
+type writer func(p *edit.Plan) (backup string, err error)
+
+// rewriteOutput prints, checks or writes the result; write is nil when
+// the result is only printed (a file without --in-place).
+func rewriteOutput(c *cli.Context, p *edit.Plan, domain string, write writer) error {
+	sum := rewriteSummary{Domain: domain, Source: p.Source, Action: string(p.Action), Line: p.Line,
 		GUID: p.New.GUID(), Windows: p.New.Windows(), GuestBytes: p.New.GuestBytes()}
 	if !p.Old.IsZero() {
 		sum.OldGUID, sum.OldWindows = p.Old.GUID(), p.Old.Windows()
@@ -203,10 +225,13 @@ func rewriteOutput(c *cli.Context, p *edit.Plan) error {
 		}
 		fmt.Fprintln(ew, p.Describe(edit.Would))
 		return nil
-	case c.Bool("in-place"):
-		backup, err := p.Write(c.Args().First(), c.String("backup"))
-		if err != nil {
-			return err
+	case write != nil:
+		var backup string
+		if p.Changed() {
+			var err error
+			if backup, err = write(p); err != nil {
+				return err
+			}
 		}
 		sum.Written, sum.Backup = p.Changed(), backup
 		if c.Bool("json") {
@@ -228,4 +253,67 @@ func rewriteOutput(c *cli.Context, p *edit.Plan) error {
 	}
 	_, err := w.Write(p.After)
 	return err
+}
+
+// rewriteLibvirt edits a domain defined on a libvirt host: its definition
+// (with its secrets, so that defining it again keeps them) goes through
+// the same edit and policy as a file, and is defined anew unless
+// --dry-run or --check; the daemon's definition is then read back and
+// must carry the ID.
+func rewriteLibvirt(c *cli.Context, src *formats.Result, name string) error {
+	switch {
+	case c.Bool("in-place"):
+		return &usageError{"--libvirt defines the domain anew: --in-place is for files"}
+	case c.IsSet("backup"):
+		return &usageError{"--backup is for files; keep the old definition with virsh dumpxml --inactive --security-info DOMAIN > DOMAIN.xml"}
+	case c.Bool("check") && c.Bool("dry-run"):
+		return &usageError{"--check writes nothing: it does not combine with --dry-run"}
+	}
+	conn, err := libvirtinv.Dial(c.String("libvirt"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	d, err := conn.Lookup(name)
+	if err != nil {
+		return fmt.Errorf("%s: %w", conn.URI, err)
+	}
+	doc, err := conn.XML(d, false, true)
+	if err != nil {
+		return err
+	}
+	path := conn.Path(name)
+	plan, err := edit.Prepare(edit.Libvirt, path, doc, src.ID, src.Input, c.Bool("force"))
+	if err != nil {
+		return err
+	}
+	if plan.Action != edit.Unchanged && !c.Bool("check") {
+		for _, w := range plan.Warnings {
+			fmt.Fprintf(c.App.ErrWriter, "%s: warning: %s\n", appName, w)
+		}
+	}
+	var define writer
+	if !c.Bool("dry-run") && !c.Bool("check") {
+		define = func(p *edit.Plan) (string, error) {
+			again, err := conn.XML(d, false, true)
+			if err != nil {
+				return "", err
+			}
+			if !bytes.Equal(again, p.Before) {
+				return "", fmt.Errorf("%s: the definition changed while it was being edited; nothing was defined, run rewrite again", path)
+			}
+			if err := conn.Define(p.After); err != nil {
+				return "", fmt.Errorf("%s: %w", path, err)
+			}
+			back, err := conn.XML(d, false, false)
+			if err != nil {
+				return "", err
+			}
+			if got, err := edit.Libvirt.Carried(back); err != nil || got != p.New {
+				return "", fmt.Errorf("%s: defined, but the daemon's definition reads back as %s (%v), not %s", path, got, err, p.New)
+			}
+			return "", nil
+		}
+	}
+	return rewriteOutput(c, plan, path, define)
 }

@@ -13,7 +13,9 @@ func showCommand(jsonErrors *bool) *cli.Command {
 		ArgsUsage: "[INPUT…]",
 		Description: `Reads each INPUT (a file, or - for standard input) and each literal value, and
 prints the 16 bytes the guest sees and every spelling of them: Windows (VMGENID.EXE),
-the GUID for QEMU, libvirt and Proxmox, VMware, Hyper-V and Xen.
+the GUID for QEMU, libvirt and Proxmox, VMware, Hyper-V and Xen. An inventory URI
+(vpx://, esx://, https://…/sdk, qemu:///…) with --vm NAME reads one VM of a vCenter,
+ESXi or libvirt host; --libvirt URI DOMAIN… reads domains of a libvirt host.
 
 With --json, one input prints one object and several print an array in input order
 (literal flags first, then files); an input that cannot be read becomes
@@ -24,9 +26,12 @@ Examples:
    genid-migrate show win2019-dc01.vmx
    genid-migrate show --json /etc/pve/qemu-server/101.conf
    genid-migrate show --windows 8987940a09512cc5:e81510634ff550b9
+   genid-migrate show --vm dc01 'vpx://admin@vc.example.com/?no_verify=1'
+   genid-migrate show --libvirt qemu:///system dc01
    tr '\0' '\n' < /proc/PID/cmdline | genid-migrate show -`,
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
+			libvirtFlag("read the arguments as domains of the libvirt host at `URI` (qemu:///system, qemu+tcp://HOST/system, …)"),
 		}, showInputs.flags()...),
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json")

@@ -21,7 +21,7 @@ var (
 )
 
 // realBinary builds the real command once per test run.
-func realBinary(t *testing.T) string {
+func realBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "genid-migrate-bin")

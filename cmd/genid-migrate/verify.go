@@ -13,7 +13,9 @@ import (
 	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	libvirtinv "github.com/genid-migrate/genid-migrate/inventory/libvirt"
 	"github.com/genid-migrate/genid-migrate/readers/guest"
+	"github.com/genid-migrate/genid-migrate/readers/qmp"
 )
 
 // verifyInputs are the inputs verify reads SOURCE from: --from forces its
@@ -35,6 +37,8 @@ input) says it should see. The guest side is either:
    --qmp SOCKET       a running QEMU's QMP socket (a unix path, or 127.0.0.1:PORT): the
                       bytes are read from guest memory, read-only, and cross-checked with
                       query-vm-generation-id
+   --libvirt URI DOMAIN  the same through libvirt's QEMU monitor passthrough, for a guest
+                      libvirt runs (libvirt owns its QMP socket)
 
 Exit 0 when they match, 1 when they do not. On a mismatch the known wrong conversions
 are tried: when the guest's bytes equal one of them, the mistake, the tools that make
@@ -43,13 +47,17 @@ it and the fix are named.
 Examples:
    genid-migrate verify --expect win2019-dc01.vmx --guest '8987940a09512cc5:e81510634ff550b9'
    genid-migrate verify --expect vm.vmcx --guest-file hexdump.txt
-   genid-migrate verify --expect win2019-dc01.vmx --qmp /run/qemu/dc01.qmp`,
+   genid-migrate verify --expect win2019-dc01.vmx --qmp /run/qemu/dc01.qmp
+   genid-migrate verify --expect win2019-dc01.vmx --libvirt qemu:///system dc01`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "expect", Usage: "the `SOURCE` configuration the guest should match"},
 			&cli.StringFlag{Name: "from", Usage: "read SOURCE as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
 			&cli.StringFlag{Name: "guest", Usage: "what the guest showed, as `TEXT`"},
 			&cli.StringFlag{Name: "guest-file", Usage: "what the guest showed, from `FILE` (- for standard input)"},
 			&cli.StringFlag{Name: "qmp", Usage: "read the running guest through this QMP `SOCKET`"},
+			libvirtFlag("read the running guest DOMAIN through the libvirt host at `URI` (its QEMU monitor passthrough)"),
+			&cli.StringFlag{Name: "vm", Usage: "with an inventory URI as SOURCE: the VM to read, by `NAME` or inventory path"},
+			passwordFileFlag,
 			&cli.DurationFlag{Name: "wait", Value: 30 * time.Second, Usage: "with --qmp, how long to wait for the guest firmware to set the ID up"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
 		},
@@ -95,7 +103,7 @@ func side(id genid.ID, partial bool) verifySide {
 
 func verify(c *cli.Context) error {
 	given := 0
-	for _, f := range []string{"guest", "guest-file", "qmp"} {
+	for _, f := range []string{"guest", "guest-file", "qmp", "libvirt"} {
 		if c.IsSet(f) {
 			given++
 		}
@@ -104,8 +112,10 @@ func verify(c *cli.Context) error {
 	case !c.IsSet("expect"):
 		return &usageError{"verify needs --expect SOURCE"}
 	case given != 1:
-		return &usageError{"verify needs one of --guest TEXT, --guest-file FILE or --qmp SOCKET"}
-	case c.NArg() > 0:
+		return &usageError{"verify needs one of --guest TEXT, --guest-file FILE, --qmp SOCKET or --libvirt URI DOMAIN"}
+	case c.IsSet("libvirt") && c.NArg() != 1:
+		return &usageError{"--libvirt URI needs the running DOMAIN, such as --libvirt qemu:///system dc01"}
+	case !c.IsSet("libvirt") && c.NArg() > 0:
 		return &usageError{fmt.Sprintf("unexpected argument %q", c.Args().First())}
 	}
 	ins, err := verifyInputs.parse(c, []string{c.String("expect")})
@@ -123,8 +133,8 @@ func verify(c *cli.Context) error {
 	var got genid.ID
 	partial := false
 	switch {
-	case c.IsSet("qmp"):
-		res, r, err := formats.ReadQMP(context.Background(), c.String("qmp"), c.Duration("wait"))
+	case c.IsSet("qmp"), c.IsSet("libvirt"):
+		res, r, err := readGuest(c)
 		if err != nil {
 			return err
 		}
@@ -208,4 +218,29 @@ func printVerify(w io.Writer, r verifyReport) {
 	for _, f := range r.Fix {
 		fmt.Fprintf(w, "    %s\n", f)
 	}
+}
+
+// readGuest reads what a running guest sees: through its QMP socket, or
+// through libvirt's monitor passthrough when libvirt owns the socket.
+func readGuest(c *cli.Context) (*formats.Result, *qmp.Reading, error) {
+	ctx := context.Background()
+	if !c.IsSet("libvirt") {
+		return formats.ReadQMP(ctx, c.String("qmp"), c.Duration("wait"))
+	}
+	conn, err := libvirtinv.Dial(c.String("libvirt"))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer conn.Close()
+	name := c.Args().First()
+	d, err := conn.Lookup(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", conn.URI, err)
+	}
+	if !libvirtinv.Running(d) {
+		return nil, nil, fmt.Errorf("%s: the domain is not running: start it, or compare its definition with genid-migrate show --libvirt %s %s", conn.Path(name), c.String("libvirt"), name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.Duration("wait")+libvirtinv.Timeout)
+	defer cancel()
+	return formats.ReadGuest(ctx, conn.Monitor(d), conn.Path(name), conn.Path(name), c.Duration("wait"))
 }

@@ -230,6 +230,9 @@ func (c *Config) Reading() *genid.Reading {
 	)
 	for _, s := range c.Snapshots {
 		r.Snapshots = append(r.Snapshots, genid.Snapshot{Name: s.Name, Line: s.Line, State: string(s.State), ID: s.ID})
+		if strings.EqualFold(s.Name, "PENDING") && s.State != Absent && (s.State != c.State || s.ID != c.ID) {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("line %d: a pending change sets vmgenid to %s; it applies at the VM's next start (qm config shows it, qm config --current does not)", s.Line, s.Value))
+		}
 	}
 	return r
 }

@@ -78,3 +78,22 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
+
+// TestPendingWarning: a [PENDING] section whose vmgenid differs from the
+// one in force is said, since it applies at the next start.
+func TestPendingWarning(t *testing.T) {
+	conf := "name: dc01\nvmgenid: 09512cc5-940a-8987-b950-f54f631015e8\n\n[PENDING]\nvmgenid: be334a43-6992-fe6f-e489-09257a285a80\n"
+	c, err := Read(strings.NewReader(conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Reading()
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "line 5: a pending change sets vmgenid to be334a43-6992-fe6f-e489-09257a285a80") {
+		t.Errorf("warnings %q", r.Warnings)
+	}
+	same := strings.Replace(conf, "be334a43-6992-fe6f-e489-09257a285a80", "09512cc5-940a-8987-b950-f54f631015e8", 1)
+	c, _ = Read(strings.NewReader(same))
+	if w := c.Reading().Warnings; len(w) != 0 {
+		t.Errorf("a pending section with the same vmgenid: %q", w)
+	}
+}

@@ -145,12 +145,4 @@ func (c *Client) Execute(ctx context.Context, command string, args any) (json.Ra
 }
 
 // HMP runs a human-monitor command and returns its output.
-func (c *Client) HMP(ctx context.Context, cmd string) (string, error) {
-	raw, err := c.Execute(ctx, "human-monitor-command", map[string]string{"command-line": cmd})
-	if err != nil {
-		return "", err
-	}
-	var out string
-	err = json.Unmarshal(raw, &out)
-	return out, err
-}
+func (c *Client) HMP(ctx context.Context, cmd string) (string, error) { return hmp(ctx, c, cmd) }

@@ -36,8 +36,28 @@ type Reading struct {
 // tables yet (the VM is paused before boot, or still in firmware).
 var ErrNotReady = errors.New("the guest firmware has not set up the generation ID buffer yet")
 
-// Probe reads the generation ID the guest sees.
-func Probe(ctx context.Context, c *Client) (*Reading, error) {
+// A Monitor runs QMP commands on a running QEMU: a [Client] on QEMU's own
+// socket, or a passthrough such as libvirt's qemu-monitor-command when
+// libvirt owns the socket. Execute returns the command's "return" value;
+// an error QEMU reports is an [*Error].
+type Monitor interface {
+	Execute(ctx context.Context, command string, args any) (json.RawMessage, error)
+}
+
+// hmp runs a human-monitor command through m and returns its output.
+func hmp(ctx context.Context, m Monitor, cmd string) (string, error) {
+	raw, err := m.Execute(ctx, "human-monitor-command", map[string]string{"command-line": cmd})
+	if err != nil {
+		return "", err
+	}
+	var out string
+	err = json.Unmarshal(raw, &out)
+	return out, err
+}
+
+// Probe reads the generation ID the guest sees. Only query commands and
+// the read-only HMP xp are sent.
+func Probe(ctx context.Context, c Monitor) (*Reading, error) {
 	raw, err := c.Execute(ctx, "query-vm-generation-id", nil)
 	if err != nil {
 		var qe *Error
@@ -52,7 +72,7 @@ func Probe(ctx context.Context, c *Client) (*Reading, error) {
 	if err := json.Unmarshal(raw, &q); err != nil {
 		return nil, err
 	}
-	r := &Reading{HostGUID: q.GUID, QEMU: c.Version}
+	r := &Reading{HostGUID: q.GUID, QEMU: version(ctx, c)}
 	if r.HostView, err = genid.ParseGUID(q.GUID); err != nil {
 		return nil, fmt.Errorf("query-vm-generation-id: %w", err)
 	}
@@ -70,9 +90,28 @@ func Probe(ctx context.Context, c *Client) (*Reading, error) {
 	return r, nil
 }
 
+// version returns QEMU's version: from a Client's greeting, else from
+// query-version.
+func version(ctx context.Context, m Monitor) string {
+	if c, ok := m.(*Client); ok {
+		return c.Version
+	}
+	raw, err := m.Execute(ctx, "query-version", nil)
+	if err != nil {
+		return ""
+	}
+	var v struct {
+		QEMU struct{ Major, Minor, Micro int } `json:"qemu"`
+	}
+	if json.Unmarshal(raw, &v) != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d.%d.%d", v.QEMU.Major, v.QEMU.Minor, v.QEMU.Micro)
+}
+
 // mem reads guest-physical memory with xp.
 type mem struct {
-	c     *Client
+	c     Monitor
 	ctx   context.Context
 	total int
 }
@@ -82,7 +121,7 @@ func (m *mem) read(addr uint64, n int) ([]byte, error) {
 	for len(out) < n {
 		chunk := min(n-len(out), window)
 		words := (chunk + 7) / 8
-		text, err := m.c.HMP(m.ctx, fmt.Sprintf("xp /%dxg %#x", words, addr+uint64(len(out))))
+		text, err := hmp(m.ctx, m.c, fmt.Sprintf("xp /%dxg %#x", words, addr+uint64(len(out))))
 		if err != nil {
 			return nil, err
 		}
