@@ -26,6 +26,9 @@ type Kind struct {
 	Name    string // for messages, such as "libvirt domain"
 	Noun    string // the document in a sentence, such as "domain"
 	Element string // what holds the ID, for messages, such as "<genid>"
+	Holds   string // the verb for Element: "holds", or "hold" for two keys
+	// Spell writes an ID as the document holds it, for messages.
+	Spell func(genid.ID) string
 
 	// Inspect reads what the document gives its guest now. An error
 	// refuses the edit, unless it is a *FixableError and --force is given.
@@ -111,11 +114,11 @@ func Prepare(k *Kind, name string, doc []byte, id genid.ID, source string, force
 		return p, nil
 	}
 	if !st.Current.IsZero() && !force {
-		return nil, &ForceError{fmt.Sprintf("%s:%d: %s already holds a different generation ID\n"+
+		return nil, &ForceError{fmt.Sprintf("%s:%d: %s already %s a different generation ID\n"+
 			"  now:    %s  (the guest sees %s)\n"+
 			"  source: %s  (the guest would see %s, from %s)\n"+
 			"Replacing it changes what the guest sees; use --force if that is intended.",
-			name, st.Line, k.Element, st.Current.GUID(), st.Current.Windows(), id.GUID(), id.Windows(), source)}
+			name, st.Line, k.Element, k.Holds, k.Spell(st.Current), st.Current.Windows(), k.Spell(id), id.Windows(), source)}
 	}
 	out, span, err := k.Set(doc, id)
 	if err != nil {
@@ -174,7 +177,7 @@ func (p *Plan) Describe(t Tense) string {
 	case Insert:
 		return fmt.Sprintf("%s: %s %s on line %d (the guest will see %s)", p.Document, verb, p.inserted(), p.Line, p.New.Windows())
 	}
-	return fmt.Sprintf("%s:%d: %s %s with %s (the guest will see %s)", p.Document, p.Line, verb, p.Kind.Element, p.New.GUID(), p.New.Windows())
+	return fmt.Sprintf("%s:%d: %s %s with %s (the guest will see %s)", p.Document, p.Line, verb, p.Kind.Element, p.Kind.Spell(p.New), p.New.Windows())
 }
 
 // inserted is the inserted element as written, for messages.

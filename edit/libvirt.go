@@ -15,6 +15,8 @@ var Libvirt = &Kind{
 	Name:    "libvirt domain",
 	Noun:    "domain",
 	Element: "<genid>",
+	Holds:   "holds",
+	Spell:   genid.ID.GUID,
 	Inspect: inspectLibvirt,
 	Set: func(doc []byte, id genid.ID) ([]byte, Span, error) {
 		out, e, err := writer.SetGenID(doc, id)

@@ -29,7 +29,7 @@ func TestEndlessInputs(t *testing.T) {
 		{[]string{"convert", "--to", "qemu", "/dev/zero"}, 4, "/dev/zero: format not recognised"},
 		{[]string{"show", "--from", "vmx", "/dev/zero"}, 4, "/dev/zero"},
 		{[]string{"rewrite", "--from", "/dev/zero", dom}, 4, "source: /dev/zero: format not recognised"},
-		{[]string{"rewrite", "--from", vmx, "/dev/zero"}, 4, "/dev/zero: not a libvirt domain"},
+		{[]string{"rewrite", "--from", vmx, "/dev/zero"}, 4, "/dev/zero: not a document rewrite edits"},
 		{[]string{"verify", "--expect", "/dev/zero", "--guest", "1:2"}, 4, "source: /dev/zero: format not recognised"},
 		{[]string{"verify", "--expect", vmx, "--guest-file", "/dev/zero"}, 4, "/dev/zero: larger than 1 MiB: not guest evidence"},
 		{[]string{"audit", "--pairs", "/dev/zero", vmx}, 4, "/dev/zero:1: line longer than 1 MiB"},

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -313,6 +315,37 @@ func TestLibvirtReadsGenIDAsWeDo(t *testing.T) {
 			t.Errorf("%q: libvirt passes %s, we refuse it: %v", v, theirs, ourErr)
 		case theirErr == nil && d.ID.GUID() != theirs:
 			t.Errorf("%q: libvirt passes %s, we read %s", v, theirs, d.ID.GUID())
+		}
+	}
+}
+
+// TestRewriteVMXThroughLibvirt: rewrite sets 100 random IDs in a .vmx (a
+// move back to VMware), given as guest bytes; libvirt's own VMX parser
+// reads each result and writes libvirt's VMX-driver spelling of exactly
+// those bytes (computed here by its formula, %016x of each half).
+func TestRewriteVMXThroughLibvirt(t *testing.T) {
+	p := newVMXParser(t)
+	rng := rand.New(rand.NewPCG(11, uint64(time.Now().UnixNano())))
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.vmx")
+	// A .vmx that already has a key in lower case and a comment after it.
+	os.WriteFile(base, []byte(".encoding = \"UTF-8\"\r\nconfig.version = \"8\"\r\nvirtualHW.version = \"19\"\r\ndisplayName = \"back\"\r\nvm.genidx = \"7\" # old\r\nmemsize = \"128\"\r\n"), 0o644)
+	var files, want []string
+	for i := 0; i < 100; i++ {
+		g := make([]byte, 16)
+		for j := range g {
+			g[j] = byte(rng.UintN(256))
+		}
+		out := runCLI(t, "rewrite", "--force", "--bytes", hex.EncodeToString(g), base)
+		f := filepath.Join(dir, fmt.Sprintf("back%03d.vmx", i))
+		os.WriteFile(f, []byte(out), 0o644)
+		lo, hi := binary.LittleEndian.Uint64(g[0:8]), binary.LittleEndian.Uint64(g[8:16])
+		s := fmt.Sprintf("%016x%016x", lo, hi)
+		files, want = append(files, f), append(want, s[0:8]+"-"+s[8:12]+"-"+s[12:16]+"-"+s[16:20]+"-"+s[20:32])
+	}
+	for i, doc := range p.convert(t, files) {
+		if !strings.Contains(doc, "<genid>"+want[i]+"</genid>") {
+			t.Errorf("%s: libvirt wrote\n%s\nwant <genid>%s</genid>", files[i], doc, want[i])
 		}
 	}
 }

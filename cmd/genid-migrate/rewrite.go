@@ -37,7 +37,7 @@ func rewriteCommand(jsonErrors *bool) *cli.Command {
 	flags = append(flags, rewriteInputs.flags()...)
 	return &cli.Command{
 		Name:      "rewrite",
-		Usage:     "set <genid> in a libvirt domain so its guest sees the source's ID",
+		Usage:     "set the ID in a libvirt domain or a .vmx so its guest sees the source's ID",
 		ArgsUsage: "(--from SOURCE | --vmx|--guid|--windows|--hyperv|--bytes|--xen VALUE) DOMAIN",
 		Description: `Sets <genid> in the libvirt domain XML DOMAIN (a file, or - for standard input) to the
 GUID that makes a QEMU/KVM guest see the generation ID of SOURCE, byte for byte.
@@ -58,6 +58,10 @@ each guest would see. A type='vmware' domain (libvirt's VMX/ESX driver) is refus
 without --force: the value written follows the QEMU convention, which holds only once
 the domain runs on QEMU/KVM.
 
+DOMAIN may also be a VMware .vmx, for moves back to VMware: vm.genid and vm.genidX are
+set between their quotes (key spelling, order, comments, .encoding and line ends stay),
+or added after the other key or at the end; a key set twice is refused.
+
 With --libvirt URI, DOMAIN is a domain of that libvirt host: its definition (with its
 secrets) is edited the same way and defined anew, unless --dry-run or --check; a
 definition changed meanwhile is refused, and the new one is read back. SOURCE may be an
@@ -68,6 +72,7 @@ Examples:
    genid-migrate rewrite --from src.vmx --in-place --backup dom.xml
    genid-migrate rewrite --from esx-dumpxml.xml --diff dom.xml
    genid-migrate rewrite --from src.vmx --check dom.xml
+   genid-migrate rewrite --from dom.xml --in-place win2019-dc01.vmx
    virsh dumpxml vm | genid-migrate rewrite --from src.vmx - | virsh define /dev/stdin
    genid-migrate rewrite --from 'vpx://admin@vc.example.com/?no_verify=1' --vm dc01 --libvirt qemu:///system dc01`,
 		Flags: flags,
@@ -106,11 +111,11 @@ func rewrite(c *cli.Context) error {
 			return &usageError{fmt.Sprintf("--in-place needs a regular DOMAIN file, and %s is not one; drop --in-place to print the result", domPath)}
 		}
 	}
-	name, doc, err := readDocument(c, domPath, "a libvirt domain")
+	name, doc, kind, err := readDocument(c, domPath)
 	if err != nil {
 		return err
 	}
-	plan, err := edit.Prepare(edit.Libvirt, name, doc, src.ID, src.Input, c.Bool("force"))
+	plan, err := edit.Prepare(kind, name, doc, src.ID, src.Input, c.Bool("force"))
 	if err != nil {
 		return err
 	}
@@ -126,9 +131,20 @@ func rewrite(c *cli.Context) error {
 	return rewriteOutput(c, plan, domPath, write)
 }
 
+// editKinds are the documents rewrite edits, by the format they are
+// detected as.
+var editKinds = map[string]*edit.Kind{
+	formats.Libvirt: edit.Libvirt,
+	formats.VMX:     edit.VMX,
+}
+
+// editable lists the documents rewrite edits, for messages.
+const editable = "a libvirt domain, a VMware .vmx"
+
 // readDocument reads the document rewrite edits: a file, or standard
-// input, bounded, and refused at once when its first bytes are not XML.
-func readDocument(c *cli.Context, path, what string) (name string, doc []byte, err error) {
+// input, bounded, and refused at once when its first bytes are not a
+// document rewrite edits.
+func readDocument(c *cli.Context, path string) (name string, doc []byte, kind *edit.Kind, err error) {
 	name = path
 	in := c.App.Reader
 	if path == "-" {
@@ -136,26 +152,29 @@ func readDocument(c *cli.Context, path, what string) (name string, doc []byte, e
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return name, nil, err
+			return name, nil, nil, err
 		}
 		defer f.Close()
 		in = f
 	}
-	head, err := bounded.ReadAll(io.LimitReader(in, formats.SniffSize), formats.SniffSize, formats.SniffSize, what)
+	head, err := bounded.ReadAll(io.LimitReader(in, formats.SniffSize), formats.SniffSize, formats.SniffSize, "")
 	if err != nil {
-		return name, nil, genid.WithFile(err, name)
+		return name, nil, nil, genid.WithFile(err, name)
 	}
-	if h := formats.NewHead(head); h.XMLRoot() == "" && len(head) > 0 {
-		if f := formats.Detect(head); f != nil {
-			return name, nil, &formats.UnrecognizedError{Input: name, Reason: "a " + f.Description + ", not " + what}
-		}
-		return name, nil, &formats.UnrecognizedError{Input: name, Reason: "not " + what + " (" + formats.Describe(head) + ")"}
+	f := formats.Detect(head)
+	switch {
+	case f != nil && editKinds[f.Name] != nil:
+		kind = editKinds[f.Name]
+	case f != nil:
+		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "a " + f.Description + ": rewrite edits " + editable + "; to carry the ID there, see convert --to"}
+	default:
+		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "not a document rewrite edits (" + editable + "): " + formats.Describe(head)}
 	}
-	rest, err := bounded.ReadAll(in, bounded.MaxFileSize-int64(len(head)), 0, what)
+	rest, err := bounded.ReadAll(in, bounded.MaxFileSize-int64(len(head)), 0, kind.Name)
 	if err != nil {
-		return name, nil, genid.WithFile(err, name)
+		return name, nil, nil, genid.WithFile(err, name)
 	}
-	return name, append(head, rest...), nil
+	return name, append(head, rest...), kind, nil
 }
 
 // rewriteSource reads the ID to write: --from or one literal flag.

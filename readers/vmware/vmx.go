@@ -54,6 +54,18 @@ func (f *File) Lookup(key string) (Entry, bool) {
 	return f.Entries[i], true
 }
 
+// Count returns how many entries set key, ignoring the case of ASCII
+// letters: more than one is a key set twice.
+func (f *File) Count(key string) int {
+	n := 0
+	for _, e := range f.Entries {
+		if ascii.EqualFold(e.Key, key) {
+			n++
+		}
+	}
+	return n
+}
+
 // keyIndex is an open-addressing hash table of entry indices, keyed by the
 // entry's key with ASCII case folded. It allocates once per file, where a
 // map keyed by lower-cased strings allocates for most keys.
