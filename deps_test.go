@@ -42,7 +42,7 @@ var allowed = map[string][]string{
 	"formats":  {"genid", "vmcx", "internal/bounded", "readers/"},
 	"targets":  {"genid", "writers/"},
 	"diagnose": {"genid", "writers/"},
-	"edit":     {"genid", "internal/atomicfile", "internal/udiff", "readers/libvirt", "writers/libvirt"},
+	"edit":     {"genid", "formats", "internal/atomicfile", "internal/udiff", "readers/", "writers/"},
 
 	// 5. Where configurations come from: files and reports, and each live
 	// inventory in a package of its own.

@@ -38,6 +38,17 @@ type Kind struct {
 	Set func(doc []byte, id genid.ID) ([]byte, Span, error)
 	// Carried reads an edited document back: the ID its guest will see.
 	Carried func(doc []byte) (genid.ID, error)
+	// Also returns the other files an edit of the file at path changes
+	// with it (an OVF's manifest), and what to say about them; nil when
+	// there are none. An error refuses the edit.
+	Also func(path string, before, after []byte) ([]FileChange, []string, error)
+}
+
+// A FileChange is another file an edit changes with its document, such as
+// the manifest that lists an OVF descriptor's digest.
+type FileChange struct {
+	Path          string
+	Before, After []byte
 }
 
 // State is what a document gives its guest before the edit.
@@ -91,6 +102,7 @@ type Plan struct {
 	New      genid.ID // the source's ID
 	Before   []byte   // the document as read
 	After    []byte   // the document as it would be written
+	Also     []FileChange
 	Warnings []string
 }
 
@@ -130,6 +142,13 @@ func Prepare(k *Kind, name string, doc []byte, id genid.ID, source string, force
 	p.After, p.Line, p.Action = out, span.Line, Replace
 	if span.Inserted {
 		p.Action = Insert
+	}
+	if k.Also != nil && name != "<stdin>" {
+		also, warnings, err := k.Also(name, doc, out)
+		if err != nil {
+			return nil, fmt.Errorf("%w; nothing was written", err)
+		}
+		p.Also, p.Warnings = also, append(p.Warnings, warnings...)
 	}
 	return p, nil
 }
@@ -171,13 +190,23 @@ const (
 //	dom.xml: <genid> already gives the guest …; nothing to change
 func (p *Plan) Describe(t Tense) string {
 	verb := map[Action][3]string{Insert: {"insert", "would insert", "inserted"}, Replace: {"replace", "would replace", "replaced"}}[p.Action][t]
+	var s string
 	switch p.Action {
 	case Unchanged:
-		return fmt.Sprintf("%s: %s already gives the guest %s; nothing to change", p.Document, p.Kind.Element, p.New.Windows())
+		gives := "gives"
+		if p.Kind.Holds == "hold" {
+			gives = "give"
+		}
+		return fmt.Sprintf("%s: %s already %s the guest %s; nothing to change", p.Document, p.Kind.Element, gives, p.New.Windows())
 	case Insert:
-		return fmt.Sprintf("%s: %s %s on line %d (the guest will see %s)", p.Document, verb, p.inserted(), p.Line, p.New.Windows())
+		s = fmt.Sprintf("%s: %s %s on line %d (the guest will see %s)", p.Document, verb, p.inserted(), p.Line, p.New.Windows())
+	default:
+		s = fmt.Sprintf("%s:%d: %s %s with %s (the guest will see %s)", p.Document, p.Line, verb, p.Kind.Element, p.Kind.Spell(p.New), p.New.Windows())
 	}
-	return fmt.Sprintf("%s:%d: %s %s with %s (the guest will see %s)", p.Document, p.Line, verb, p.Kind.Element, p.Kind.Spell(p.New), p.New.Windows())
+	for _, f := range p.Also {
+		s += "; " + [3]string{"and update ", "and would update ", "updated "}[t] + f.Path
+	}
+	return s
 }
 
 // inserted is the inserted element as written, for messages.
@@ -200,5 +229,13 @@ func (p *Plan) Write(path, backupSuffix string) (backup string, err error) {
 	if !p.Changed() {
 		return "", nil
 	}
-	return atomicfile.Replace(path, p.Before, p.After, backupSuffix)
+	if backup, err = atomicfile.Replace(path, p.Before, p.After, backupSuffix); err != nil {
+		return "", err
+	}
+	for _, f := range p.Also {
+		if _, err := atomicfile.Replace(f.Path, f.Before, f.After, backupSuffix); err != nil {
+			return backup, fmt.Errorf("%s was written, but not %s: %w", path, f.Path, err)
+		}
+	}
+	return backup, nil
 }

@@ -10,12 +10,14 @@
 package formats
 
 import (
+	"bytes"
 	"io"
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/readers/hyperv"
 	"github.com/genid-migrate/genid-migrate/readers/libvirt"
+	"github.com/genid-migrate/genid-migrate/readers/ovf"
 	"github.com/genid-migrate/genid-migrate/readers/proxmox"
 	"github.com/genid-migrate/genid-migrate/readers/qemu"
 	"github.com/genid-migrate/genid-migrate/readers/vmware"
@@ -48,6 +50,8 @@ const (
 	Libvirt    = "libvirt"
 	QEMU       = "qemu-cmdline"
 	Proxmox    = "proxmox"
+	OVF        = "ovf"
+	OVA        = "ova"
 )
 
 // table lists the file formats in detection order.
@@ -71,6 +75,20 @@ var table = []*Format{
 		Conventions: []genid.Convention{genid.ConvQEMU, genid.ConvLibvirtVMware}, Reader: "readers/libvirt",
 		Sniff: func(h *Head) bool { return h.XMLRoot() == "domain" },
 		Read:  whole(libvirt.Parse),
+	},
+	{
+		Name: OVF, Description: "OVF descriptor",
+		Conventions: []genid.Convention{genid.ConvVMware}, Reader: "readers/ovf",
+		Sniff: func(h *Head) bool {
+			return h.XMLRoot() == "Envelope" && bytes.Contains(h.Bytes(), []byte("http://schemas.dmtf.org/ovf/envelope/"))
+		},
+		Read: whole(func(b []byte) (*ovfVM, error) { return readOVF(ovf.Parse(b)) }),
+	},
+	{
+		Name: OVA, Description: "OVA archive", Random: true,
+		Conventions: []genid.Convention{genid.ConvVMware}, Reader: "readers/ovf",
+		Sniff:       func(h *Head) bool { return ovf.IsOVA(h.Bytes()) },
+		Read:        random(func(r io.ReaderAt, n int64) (*ovfVM, error) { return readOVF(ovf.ReadOVA(r, n)) }),
 	},
 	{
 		Name: VMX, Aliases: []string{"vmware"}, Description: "VMware .vmx",

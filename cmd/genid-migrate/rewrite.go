@@ -37,7 +37,7 @@ func rewriteCommand(jsonErrors *bool) *cli.Command {
 	flags = append(flags, rewriteInputs.flags()...)
 	return &cli.Command{
 		Name:      "rewrite",
-		Usage:     "set the ID in a libvirt domain or a .vmx so its guest sees the source's ID",
+		Usage:     "set the ID in a libvirt domain, a .vmx or an OVF so its guest sees the source's ID",
 		ArgsUsage: "(--from SOURCE | --vmx|--guid|--windows|--hyperv|--bytes|--xen VALUE) DOMAIN",
 		Description: `Sets <genid> in the libvirt domain XML DOMAIN (a file, or - for standard input) to the
 GUID that makes a QEMU/KVM guest see the generation ID of SOURCE, byte for byte.
@@ -60,7 +60,11 @@ the domain runs on QEMU/KVM.
 
 DOMAIN may also be a VMware .vmx, for moves back to VMware: vm.genid and vm.genidX are
 set between their quotes (key spelling, order, comments, .encoding and line ends stay),
-or added after the other key or at the end; a key set twice is refused.
+or added after the other key or at the end; a key set twice is refused. DOMAIN may be an
+OVF descriptor too: vm.genid and vm.genidX are set as vmw:ExtraConfig elements of its
+VirtualHardwareSection, so that a deploy to vSphere carries the ID, and with --in-place a
+manifest beside it (NAME.mf) that lists the descriptor gets its new digest; a manifest
+that no longer matches the descriptor refuses the edit.
 
 With --libvirt URI, DOMAIN is a domain of that libvirt host: its definition (with its
 secrets) is edited the same way and defined anew, unless --dry-run or --check; a
@@ -136,10 +140,11 @@ func rewrite(c *cli.Context) error {
 var editKinds = map[string]*edit.Kind{
 	formats.Libvirt: edit.Libvirt,
 	formats.VMX:     edit.VMX,
+	formats.OVF:     edit.OVF,
 }
 
 // editable lists the documents rewrite edits, for messages.
-const editable = "a libvirt domain, a VMware .vmx"
+const editable = "a libvirt domain, a VMware .vmx, an OVF descriptor"
 
 // readDocument reads the document rewrite edits: a file, or standard
 // input, bounded, and refused at once when its first bytes are not a
@@ -165,6 +170,8 @@ func readDocument(c *cli.Context, path string) (name string, doc []byte, kind *e
 	switch {
 	case f != nil && editKinds[f.Name] != nil:
 		kind = editKinds[f.Name]
+	case f != nil && f.Name == formats.OVA:
+		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "an OVA archive: rewrite edits the descriptor inside it; extract it (tar xf), rewrite the .ovf with --in-place (its .mf follows), and pack it again with the .ovf first (tar cf NAME.ova NAME.ovf NAME.mf NAME-disk1.vmdk …)"}
 	case f != nil:
 		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "a " + f.Description + ": rewrite edits " + editable + "; to carry the ID there, see convert --to"}
 	default:
