@@ -87,8 +87,8 @@ var table = []*Format{
 	{
 		Name: OVA, Description: "OVA archive", Random: true,
 		Conventions: []genid.Convention{genid.ConvVMware}, Reader: "readers/ovf",
-		Sniff:       func(h *Head) bool { return ovf.IsOVA(h.Bytes()) },
-		Read:        random(func(r io.ReaderAt, n int64) (*ovfVM, error) { return readOVF(ovf.ReadOVA(r, n)) }),
+		Sniff: func(h *Head) bool { return ovf.IsOVA(h.Bytes()) },
+		Read:  random(func(r io.ReaderAt, n int64) (*ovfVM, error) { return readOVF(ovf.ReadOVA(r, n)) }),
 	},
 	{
 		Name: VMX, Aliases: []string{"vmware"}, Description: "VMware .vmx",
