@@ -33,9 +33,10 @@ var allowed = map[string][]string{
 	"internal/fleetgen":   {"genid", "internal/vmcxbuild"},
 
 	// 3. One package per format read and per target written.
-	"readers/":        {"genid", "vmcx", "internal/ascii", "internal/bounded", "internal/qemuargs", "internal/xmlspan", "internal/xmlscan", "github.com/beevik/etree"},
-	"writers/libvirt": {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
-	"writers/":        {"genid", "internal/ascii"},
+	"readers/":         {"genid", "vmcx", "internal/ascii", "internal/bounded", "internal/qemuargs", "internal/xmlspan", "internal/xmlscan", "github.com/beevik/etree"},
+	"readers/kubevirt": {"genid", "internal/bounded", "gopkg.in/yaml.v3"},
+	"writers/libvirt":  {"genid", "internal/xmlspan", "libvirt.org/go/libvirtxml"},
+	"writers/":         {"genid", "internal/ascii"},
 
 	// 4. The tables of formats and targets, the rewrite policy, the known
 	// wrong conversions.
@@ -52,12 +53,15 @@ var allowed = map[string][]string{
 
 	// 6. Findings and reports across configurations.
 	"audit": {"genid", "formats", "inventory", "diagnose"},
+	// The Proxmox plan: audit's pairs, and the Proxmox reader for the
+	// values the script checks.
+	"plan": {"genid", "audit", "readers/proxmox"},
 
 	// 7. The command: flags, printing, exit codes. It reads through
 	// formats and inventory; readers/hyperv only for inspect's key
 	// listing, readers/guest for verify's pasted evidence, readers/qmp for
 	// the type of a guest reading.
-	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "internal/bounded", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
+	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "plan", "internal/bounded", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
 	"tools/":            {"genid", "internal/"},
 }
 

@@ -50,6 +50,25 @@ type pairing struct {
 	how      string
 }
 
+// A Pairing is a source and the target migrated from it, as indexes into
+// the entries, and how they were paired: "pairs-file", the kind of UUID
+// they share (uuid.bios, smbios1, …), or "name".
+type Pairing struct {
+	Source, Target int
+	How            string
+}
+
+// PairUp matches targets to sources as audit findings do: the explicit
+// pairs first, then by identity (UUID), then by a name unique on both
+// sides. A target is in at most one pairing.
+func PairUp(entries []Entry, explicit []Pair) []Pairing {
+	var out []Pairing
+	for _, p := range pairUp(entries, explicit) {
+		out = append(out, Pairing{p.src, p.tgt, p.how})
+	}
+	return out
+}
+
 // pairUp matches targets to sources: the --pairs file first, then by
 // identity (UUID), then by a name unique on both sides.
 func pairUp(entries []Entry, explicit []Pair) []pairing {

@@ -225,3 +225,24 @@ func Describe(head []byte) string {
 	}
 	return fmt.Sprintf("text starting %q", first)
 }
+
+// kubevirtHead recognises a KubeVirt manifest, YAML or JSON: text (no NUL,
+// not XML) that names a kubevirt.io API group or label and has an
+// apiVersion key, in YAML ("apiVersion:" at the start of a line, "- " list
+// items included) or JSON ("apiVersion" quoted).
+func kubevirtHead(h *Head) bool {
+	t := h.text
+	if bytes.IndexByte(t, 0) >= 0 || h.XMLRoot() != "" || !bytes.Contains(t, []byte("kubevirt.io/")) && !bytes.Contains(t, []byte("libguestfs.org/genid")) {
+		return false
+	}
+	if bytes.Contains(t, []byte(`"apiVersion"`)) {
+		return true
+	}
+	for len(t) > 0 {
+		l := strings.TrimLeft(firstLine(&t), " -")
+		if strings.HasPrefix(l, "apiVersion:") {
+			return true
+		}
+	}
+	return false
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/readers/hyperv"
+	"github.com/genid-migrate/genid-migrate/readers/kubevirt"
 	"github.com/genid-migrate/genid-migrate/readers/libvirt"
 	"github.com/genid-migrate/genid-migrate/readers/ovf"
 	"github.com/genid-migrate/genid-migrate/readers/proxmox"
@@ -52,6 +53,7 @@ const (
 	Proxmox    = "proxmox"
 	OVF        = "ovf"
 	OVA        = "ova"
+	KubeVirt   = "kubevirt"
 )
 
 // table lists the file formats in detection order.
@@ -89,6 +91,20 @@ var table = []*Format{
 		Conventions: []genid.Convention{genid.ConvVMware}, Reader: "readers/ovf",
 		Sniff: func(h *Head) bool { return ovf.IsOVA(h.Bytes()) },
 		Read:  random(func(r io.ReaderAt, n int64) (*ovfVM, error) { return readOVF(ovf.ReadOVA(r, n)) }),
+	},
+	{
+		// Before the line formats: "apiVersion: v1" is a Proxmox-shaped line.
+		Name: KubeVirt, Aliases: []string{"kubevirt-yaml", "kubevirt-json"}, Description: "KubeVirt manifest",
+		Conventions: []genid.Convention{genid.ConvQEMU, genid.ConvLibvirtVMware}, Reader: "readers/kubevirt",
+		Sniff: kubevirtHead,
+		Read: func(in *Input) (*genid.Reading, error) {
+			b, err := in.Bytes()
+			if err != nil {
+				return nil, err
+			}
+			vm, err := kubevirt.Read(b, in.Options.LabelConvention)
+			return vm.Reading(), err
+		},
 	},
 	{
 		Name: VMX, Aliases: []string{"vmware"}, Description: "VMware .vmx",

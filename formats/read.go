@@ -19,13 +19,23 @@ type Result struct {
 	genid.Reading
 }
 
+// Options are what the user says about inputs that cannot say it
+// themselves.
+type Options struct {
+	// LabelConvention is how to read the libguestfs.org/genid label of a
+	// KubeVirt manifest: genid.ConvQEMU or genid.ConvLibvirtVMware; ""
+	// lets the manifest decide, or refuses (see readers/kubevirt).
+	LabelConvention genid.Convention
+}
+
 // An Input is an opened input as a row's reader sees it: its bytes, read
 // whole and bounded when a reader asks, or random access for a container.
 type Input struct {
-	Name  string // for messages
-	r     io.ReaderAt
-	size  int64
-	whole []byte // all of it, once read
+	Name    string  // for messages
+	Options Options // the user's choices
+	r       io.ReaderAt
+	size    int64
+	whole   []byte // all of it, once read
 }
 
 // Bytes returns the whole input, read once, refusing more than
@@ -63,6 +73,11 @@ func (e *UnrecognizedError) Unsupported() bool { return true }
 // past their first [SniffSize] bytes is read when those are not in a
 // format this tool reads.
 func ReadFile(path string, stdin io.Reader, force *Format) (*Result, error) {
+	return ReadFileWith(path, stdin, force, Options{})
+}
+
+// ReadFileWith is [ReadFile] with the user's options.
+func ReadFileWith(path string, stdin io.Reader, force *Format, opt Options) (*Result, error) {
 	name := path
 	var in io.Reader
 	if path == "-" {
@@ -93,7 +108,7 @@ func ReadFile(path string, stdin io.Reader, force *Format) (*Result, error) {
 			if n < SniffSize && int64(n) == st.Size() {
 				whole = head[:n] // the sniff read all of it
 			}
-			return read(path, name, format, &Input{Name: name, r: f, size: st.Size(), whole: whole}, head[:n])
+			return read(path, name, format, &Input{Name: name, Options: opt, r: f, size: st.Size(), whole: whole}, head[:n])
 		}
 		in = f
 	}
@@ -128,7 +143,7 @@ func ReadFile(path string, stdin io.Reader, force *Format) (*Result, error) {
 		}
 		data = append(data, more...)
 	}
-	return read(path, name, format, &Input{Name: name, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
+	return read(path, name, format, &Input{Name: name, Options: opt, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
 }
 
 // ReadBytes reads an input held in memory, such as a domain's XML a live

@@ -8,18 +8,26 @@
 package targets
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+
+	"github.com/genid-migrate/genid-migrate/writers/incus"
+	"github.com/genid-migrate/genid-migrate/writers/kubevirt"
 	"github.com/genid-migrate/genid-migrate/writers/libvirt"
 	"github.com/genid-migrate/genid-migrate/writers/proxmox"
 	"github.com/genid-migrate/genid-migrate/writers/qemu"
 	"github.com/genid-migrate/genid-migrate/writers/vmware"
+	"github.com/genid-migrate/genid-migrate/writers/xapi"
 )
 
 // Options are the details some targets need.
 type Options struct {
-	VMID string // Proxmox: print the qm set command for this VM
+	VMID      string // Proxmox: print the qm set command for this VM
+	VM        string // KubeVirt: the VirtualMachine (required); Incus: print the incus config set command for this instance
+	Namespace string // KubeVirt: the VirtualMachine's namespace
+	Source    string // what the ID was read from, for the comments of targets that write files
 }
 
 // An Output is what a target's spelling is: the text to print, with its
@@ -101,6 +109,27 @@ var table = []*Target{
 	{Name: "qemu-json", Description: "the -device value in JSON, as libvirt passes it", Render: func(id genid.ID, _ Options) (Output, error) {
 		return Output{qemu.DeviceJSON(id) + "\n", qemu.ArgsJSON(id)}, nil
 	}},
+	{Name: "kubevirt", Description: "ConfigMap with an onDefineDomain hook, and the VM patch that uses it (--vm NAME [--namespace NS])", Takes: []string{"vm", "namespace"}, Render: func(id genid.ID, opt Options) (Output, error) {
+		vm := kubevirt.VM{Name: opt.VM, Namespace: opt.Namespace}
+		if opt.VM == "" {
+			return Output{}, &OptionError{Option: "vm", Err: errors.New("--to kubevirt writes for one VirtualMachine: name it with --vm NAME")}
+		}
+		if err := vm.Check(); err != nil {
+			return Output{}, &OptionError{Option: "vm", Err: err}
+		}
+		return Output{vm.ConfigMap(id, opt.Source), vm.PatchCommand(id)}, nil
+	}},
+	{Name: "incus", Description: "volatile.uuid.generation=… (with --vm NAME: incus config set NAME …)", Takes: []string{"vm"}, Render: func(id genid.ID, opt Options) (Output, error) {
+		if opt.VM == "" {
+			return line(incus.Setting(id)), nil
+		}
+		args, err := incus.Command(opt.VM, id)
+		if err != nil {
+			return Output{}, &OptionError{Option: "vm", Err: err}
+		}
+		return Output{strings.Join(args, " ") + "\n", args}, nil
+	}},
+	{Name: "xapi", Description: `"generation_id": "…" for XenServer/XCP-ng VM.create`, Render: spelling(xapi.Member)},
 	{Name: "libvirt-vmware", Description: "the <genid> libvirt's VMX/ESX driver shows (to recognise it, not to use)", Render: spelling(genid.ID.LibvirtVMware)},
 }
 
@@ -131,19 +160,25 @@ func ByName(name string) *Target {
 	return nil
 }
 
-// Check reports whether opt suits the target before any input is read:
-// options it does not take, and values it would refuse.
-func (t *Target) Check(opt Options) error {
-	takes := func(o string) bool {
-		for _, x := range t.Takes {
-			if x == o {
-				return true
-			}
+// Uses reports whether the target takes the option named by its flag.
+func (t *Target) Uses(option string) bool {
+	for _, x := range t.Takes {
+		if x == option {
+			return true
 		}
-		return false
 	}
-	if opt.VMID != "" && !takes("vmid") {
-		return &OptionError{Option: "vmid", Target: t.Name}
+	return false
+}
+
+// Check reports whether opt suits the target before any input is read:
+// options it does not take, and values it would refuse. VM is not
+// checked for targets that do not take it: it is also how an input names
+// the VM of an inventory.
+func (t *Target) Check(opt Options) error {
+	for _, o := range []struct{ name, value string }{{"vmid", opt.VMID}, {"namespace", opt.Namespace}} {
+		if o.value != "" && !t.Uses(o.name) {
+			return &OptionError{Option: o.name, Target: t.Name}
+		}
 	}
 	_, err := t.Render(genid.ID{1}, opt)
 	return err

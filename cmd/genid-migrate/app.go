@@ -110,6 +110,7 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 			inspectCommand(jsonErrors),
 			verifyCommand(jsonErrors),
 			auditCommand(jsonErrors),
+			planCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {

@@ -22,24 +22,23 @@ func convertCommand(jsonErrors *bool) *cli.Command {
 generation ID in the spelling FORMAT, so that the target's guest sees the same bytes:
 
 ` + list.String() + `
+With --to kubevirt, --vm NAME names the KubeVirt VirtualMachine (and, when INPUT is an
+inventory URI, the VM read from it too); with --to incus, the instance.
+
 Examples:
    genid-migrate convert --to qemu win2019-dc01.vmx
-   genid-migrate convert --to proxmox --vmid 101 --windows 8987940a09512cc5:e81510634ff550b9`,
+   genid-migrate convert --to proxmox --vmid 101 --windows 8987940a09512cc5:e81510634ff550b9
+   genid-migrate convert --to kubevirt --vm dc01 --namespace prod win2019-dc01.vmx > dc01-genid.yaml
+   genid-migrate convert --to incus --vm dc01 win2019-dc01.vmx`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the `FORMAT` to print: " + strings.Join(targets.Names(), ", ")},
 			&cli.StringFlag{Name: "vmid", Usage: "with --to proxmox: print the qm set command for this `VMID`"},
+			&cli.StringFlag{Name: "namespace", Usage: "with --to kubevirt: the VirtualMachine's `NAMESPACE` (default: kubectl's current one)"},
 			&cli.BoolFlag{Name: "json", Usage: `print {"format":…,"value":…,"argv":[…]} for scripts`},
 			libvirtFlag("read the argument as a domain of the libvirt host at `URI`"),
 		}, showInputs.flags()...),
 		Action: func(c *cli.Context) error {
 			*jsonErrors = c.Bool("json")
-			ins, err := readInputs(c, showInputs)
-			if err != nil {
-				return err
-			}
-			if len(ins.list) != 1 {
-				return &usageError{fmt.Sprintf("convert reads one input, %d given", len(ins.list))}
-			}
 			if !c.IsSet("to") {
 				return &usageError{"convert needs --to FORMAT: one of " + strings.Join(targets.Names(), ", ")}
 			}
@@ -47,14 +46,27 @@ Examples:
 			if to == nil {
 				return &usageError{fmt.Sprintf("--to %q: want one of %s", c.String("to"), strings.Join(targets.Names(), ", "))}
 			}
-			opt := targets.Options{VMID: c.String("vmid")}
-			if err := to.Check(opt); err != nil {
-				return err // a bad --vmid is a usage error, before any input is read
-			}
-			r, err := ins.read(c, ins.list[0])
+			o := showInputs
+			o.vmTarget = to.Uses("vm")
+			ins, err := readInputs(c, o)
 			if err != nil {
 				return err
 			}
+			if len(ins.list) != 1 {
+				return &usageError{fmt.Sprintf("convert reads one input, %d given", len(ins.list))}
+			}
+			opt := targets.Options{VMID: c.String("vmid"), Namespace: c.String("namespace")}
+			if to.Uses("vm") {
+				opt.VM = c.String("vm")
+			}
+			if err := to.Check(opt); err != nil {
+				return err // a bad --vmid or --vm is a usage error, before any input is read
+			}
+			r, err := ins.readInput(c, ins.list[0])
+			if err != nil {
+				return err
+			}
+			opt.Source = r.Input
 			out, err := to.Render(r.ID, opt)
 			if err != nil {
 				return err

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,7 +102,10 @@ func startQEMU(t *testing.T, machine string, uefi bool, device string, extra ...
 	}
 	v := &vm{dir: dir, sock: filepath.Join(dir, "qmp.sock")}
 	args := []string{"-machine", machine, "-accel", "tcg", "-m", "128", "-display", "none", "-nodefaults",
-		"-no-user-config", "-net", "none", "-qmp", "unix:" + v.sock + ",server=on,wait=off", "-device", device}
+		"-no-user-config", "-net", "none", "-qmp", "unix:" + v.sock + ",server=on,wait=off"}
+	if device != "" {
+		args = append(args, "-device", device)
+	}
 	args = append(args, extra...)
 	if uefi {
 		testenv.File(t, ovmfCode, "OVMF (apt-get install ovmf)")
@@ -389,6 +393,25 @@ func TestE2EOVMF(t *testing.T) {
 	}
 }
 
+// TestE2EIncus gives QEMU the value of convert --to incus the way Incus
+// does: a [device "vmgenid0"] section with driver "vmgenid" and guid
+// <volatile.uuid.generation> in the file it passes with -readconfig
+// (qemuVmgen, internal/server/instance/drivers/driver_qemu_templates.go).
+func TestE2EIncus(t *testing.T) {
+	want := gFromWindows("8987940a09512cc5:e81510634ff550b9") // observed on ESXi, vector seed-vmware
+	out := strings.TrimSpace(runCLI(t, "convert", "--to", "incus", "../../fixtures/vmware/win2019-dc01.vmx"))
+	guid, ok := strings.CutPrefix(out, "volatile.uuid.generation=")
+	if !ok {
+		t.Fatalf("convert --to incus: %q", out)
+	}
+	conf := filepath.Join(t.TempDir(), "qemu.conf")
+	os.WriteFile(conf, []byte("# VM Generation ID\n[device \"vmgenid0\"]\ndriver = \"vmgenid\"\nguid = \""+guid+"\"\n"), 0o644)
+	v := startQEMU(t, "q35", false, "", "-readconfig", conf)
+	if got := v.guestBytes(t); got != want {
+		t.Fatalf("the guest sees %s, want %s", got, want)
+	}
+}
+
 // TestE2EQMPOverTCP: verify --qmp with a loopback host:port, the other
 // form users give, against a QEMU with a second QMP monitor on TCP.
 func TestE2EQMPOverTCP(t *testing.T) {
@@ -512,13 +535,21 @@ func (e *embed) runGuest(t *testing.T, dom string) string {
 			out.WriteString(line)
 		}
 	}
+	doc, err := os.ReadFile(dom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`<name>([^<]+)</name>`).FindSubmatch(doc)
+	if name == nil {
+		t.Fatalf("%s has no <name>", dom)
+	}
 	if out := say("create " + dom); !strings.Contains(out, "created") {
 		t.Fatalf("virsh create: %s", out)
 	}
-	defer say("destroy e2e")
+	defer say("destroy " + string(name[1]))
 	dump := filepath.Join(e.root, "ram")
 	for deadline := time.Now().Add(guestSetup); time.Now().Before(deadline); {
-		say(`qemu-monitor-command e2e '{"execute":"pmemsave","arguments":{"val":0,"size":134217728,"filename":"` + dump + `"}}'`)
+		say(`qemu-monitor-command ` + string(name[1]) + ` '{"execute":"pmemsave","arguments":{"val":0,"size":134217728,"filename":"` + dump + `"}}'`)
 		if g, ok := scanDump(t, dump); ok {
 			return g
 		}

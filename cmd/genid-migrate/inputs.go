@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/inventory"
 )
@@ -40,6 +41,7 @@ func (in input) name() string {
 type inputOptions struct {
 	formatFlag string // the flag that names a format: "from", or rewrite's "from-format"
 	qmp        bool   // --qmp is an input
+	vmTarget   bool   // --vm also names the target (convert --to kubevirt or incus), so it needs no inventory
 }
 
 // flags returns the command's input flags.
@@ -52,6 +54,7 @@ func (o inputOptions) flags() []cli.Flag {
 		&cli.StringFlag{Name: o.formatFlag, Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
 		&cli.StringFlag{Name: "vm", Usage: "the VM to read from an inventory URI (vpx://, esx://, https://…/sdk, qemu:///…): its `NAME` or inventory path", Category: "inventories"},
 		passwordFileFlag,
+		labelConventionFlag,
 	)
 	for _, l := range formats.Literals() {
 		flags = append(flags, &cli.StringFlag{Name: l.Name, Usage: l.Usage, Category: "literal values"})
@@ -83,11 +86,29 @@ func inventoryOptions(c *cli.Context) (inventory.Options, error) {
 	return opt, nil
 }
 
+// labelConventionFlag says how to read a KubeVirt manifest's
+// libguestfs.org/genid label when the manifest does not say.
+var labelConventionFlag = &cli.StringFlag{Name: "label-convention", Value: "auto", Usage: "read a KubeVirt manifest's libguestfs.org/genid label as `CONVENTION`: auto (decide from its labels, or refuse), qemu, libvirt-vmware"}
+
+// readOptions returns what the user says about inputs.
+func readOptions(c *cli.Context) (formats.Options, error) {
+	var opt formats.Options
+	switch v := c.String("label-convention"); v {
+	case "", "auto":
+	case string(genid.ConvQEMU), string(genid.ConvLibvirtVMware):
+		opt.LabelConvention = genid.Convention(v)
+	default:
+		return opt, &usageError{fmt.Sprintf("--label-convention %q: want auto, qemu or libvirt-vmware", v)}
+	}
+	return opt, nil
+}
+
 // inputs are the inputs a command line gives, and the format forced.
 type inputs struct {
 	list   []input
 	format *formats.Format // nil: detect
 	opt    inventory.Options
+	read   formats.Options
 }
 
 // parse collects the literal flags given, then --qmp, then paths and
@@ -114,7 +135,7 @@ func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
 		}
 		ins.list = append(ins.list, in)
 	}
-	if c.IsSet("vm") && uris == 0 {
+	if c.IsSet("vm") && uris == 0 && !o.vmTarget {
 		return nil, &usageError{"--vm picks a VM of an inventory URI (vpx://, esx://, https://…/sdk, qemu:///…), and none is given"}
 	}
 	if c.IsSet(o.formatFlag) {
@@ -125,6 +146,9 @@ func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
 		ins.format = f
 	}
 	var err error
+	if ins.read, err = readOptions(c); err != nil {
+		return nil, err
+	}
 	if uris > 0 {
 		ins.opt, err = inventoryOptions(c)
 	}
@@ -143,7 +167,7 @@ func (ins *inputs) stdin() int {
 }
 
 // read reads one input.
-func (ins *inputs) read(c *cli.Context, in input) (*formats.Result, error) {
+func (ins *inputs) readInput(c *cli.Context, in input) (*formats.Result, error) {
 	switch {
 	case in.qmp:
 		r, _, err := formats.ReadQMP(context.Background(), in.value, 30*time.Second)
@@ -153,7 +177,7 @@ func (ins *inputs) read(c *cli.Context, in input) (*formats.Result, error) {
 	case in.vm != "":
 		return pick(in.value, in.vm, ins.opt)
 	}
-	return formats.ReadFile(in.value, c.App.Reader, ins.format)
+	return formats.ReadFileWith(in.value, c.App.Reader, ins.format, ins.read)
 }
 
 // pick reads one VM of a live inventory.
@@ -180,7 +204,7 @@ func readInputs(c *cli.Context, o inputOptions) (*inputs, error) {
 		if len(paths) == 0 {
 			return nil, &usageError{"--libvirt URI reads domains: name them, such as --libvirt qemu:///system dc01"}
 		}
-		if c.IsSet("vm") {
+		if c.IsSet("vm") && !o.vmTarget {
 			return nil, &usageError{"--libvirt URI takes the domains as arguments, not --vm"}
 		}
 		ins, err := o.parse(c, nil)

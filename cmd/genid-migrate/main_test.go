@@ -14,6 +14,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		appName: func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		"qm":    func() { os.Exit(fakeQM()) },
 	})
 }
 

@@ -200,7 +200,7 @@ func rewriteSource(c *cli.Context, domPath string) (*formats.Result, error) {
 	if ins.stdin() == 1 && domPath == "-" && !c.IsSet("libvirt") {
 		return nil, &usageError{"SOURCE and DOMAIN cannot both be standard input"}
 	}
-	r, err := ins.read(c, ins.list[0])
+	r, err := ins.readInput(c, ins.list[0])
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}

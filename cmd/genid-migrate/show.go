@@ -44,7 +44,7 @@ Examples:
 				items    []any
 			)
 			for i, in := range ins.list {
-				r, err := ins.read(c, in)
+				r, err := ins.readInput(c, in)
 				if err != nil {
 					if firstErr == nil {
 						firstErr = err

@@ -125,7 +125,7 @@ func verify(c *cli.Context) error {
 	if c.String("expect") == "-" && c.String("guest-file") == "-" {
 		return &usageError{"SOURCE and the guest file cannot both be standard input"}
 	}
-	src, err := ins.read(c, ins.list[len(ins.list)-1])
+	src, err := ins.readInput(c, ins.list[len(ins.list)-1])
 	if err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
