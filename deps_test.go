@@ -61,7 +61,7 @@ var allowed = map[string][]string{
 	// formats and inventory; readers/hyperv only for inspect's key
 	// listing, readers/guest for verify's pasted evidence, readers/qmp for
 	// the type of a guest reading.
-	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "plan", "internal/bounded", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
+	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "plan", "internal/bounded", "internal/atomicfile", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
 	"tools/":            {"genid", "internal/"},
 }
 

@@ -13,12 +13,19 @@ import (
 // findings computes the problems across entries.
 func findings(entries []Entry, explicit []Pair) []Finding {
 	var out []Finding
-	for _, e := range entries {
+	pairs := pairUp(entries, explicit)
+	mismatched := map[int]bool{} // targets a mismatch finding reports
+	for _, p := range pairs {
+		if entries[p.src].HasID {
+			mismatched[p.tgt] = true
+		}
+	}
+	for i, e := range entries {
 		switch e.Status {
 		case StatusMalformed, StatusIncomplete, StatusError:
 			out = append(out, Finding{Kind: string(e.Status), Paths: []string{e.Path}, Message: e.Message})
 		case StatusMissing, StatusZero, StatusAuto:
-			if (e.Role == "source" || e.Role == "target") && !e.Template {
+			if (e.Role == "source" || e.Role == "target") && !e.Template && !IsBackup(e.Path) && !mismatched[i] {
 				out = append(out, Finding{Kind: "missing", Paths: []string{e.Path}, Message: e.Message})
 			}
 		}
@@ -29,7 +36,6 @@ func findings(entries []Entry, explicit []Pair) []Finding {
 				Fix:     "decide which ID the VM should keep: the running guest's is what the domain controller last saw; set the definition to it with genid-migrate rewrite --guid " + live.GUID() + " --libvirt URI DOMAIN, or let the guest take the definition's at its next power-off"})
 		}
 	}
-	pairs := pairUp(entries, explicit)
 	out = append(out, mismatches(entries, pairs)...)
 	out = append(out, duplicates(entries, pairs)...)
 	order := map[string]int{}
@@ -94,9 +100,9 @@ func pairUp(entries []Entry, explicit []Pair) []pairing {
 		if e.Role != "source" || !usable(e) {
 			continue
 		}
-		if e.Identity != "" {
-			if _, dup := byID[e.Identity]; !dup || !entries[byID[e.Identity]].HasID && e.HasID {
-				byID[e.Identity] = i
+		for _, id := range e.identities() {
+			if _, dup := byID[id]; !dup || !entries[byID[id]].HasID && e.HasID {
+				byID[id] = i
 			}
 		}
 		if e.Name != "" {
@@ -110,10 +116,10 @@ func pairUp(entries []Entry, explicit []Pair) []pairing {
 		}
 	}
 	for i, e := range entries {
-		if e.Role != "target" || paired[i] || !usable(e) {
+		if e.Role != "target" || paired[i] || !usable(e) || IsBackup(e.Path) {
 			continue
 		}
-		if s, ok := byID[e.Identity]; ok && e.Identity != "" {
+		if s, ok := lookup(byID, e.identities()); ok {
 			pairs = append(pairs, pairing{s, i, entries[s].IDKind})
 			continue
 		}
@@ -122,6 +128,38 @@ func pairUp(entries []Entry, explicit []Pair) []pairing {
 		}
 	}
 	return pairs
+}
+
+// IsBackup reports whether a path names a backup copy of a configuration
+// (dom.xml.bak, as rewrite --backup leaves; .orig, .old, .backup, a
+// trailing ~): it is read and counted, and groups with its VM, but is
+// neither paired as a migration's target nor reported as missing.
+func IsBackup(path string) bool {
+	base := strings.ToLower(filepath.Base(path))
+	for _, suffix := range []string{".bak", ".orig", ".old", ".backup", "~"} {
+		if strings.HasSuffix(base, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// identities returns every UUID of the entry's VM, the main one first.
+func (e Entry) identities() []string {
+	if e.Identity == "" {
+		return nil
+	}
+	return append([]string{e.Identity}, e.AltIdentity...)
+}
+
+// lookup returns the first of ids in m.
+func lookup(m map[string]int, ids []string) (int, bool) {
+	for _, id := range ids {
+		if i, ok := m[id]; ok {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // mismatches reports targets that do not carry their source's ID.
@@ -156,7 +194,7 @@ func mismatches(entries []Entry, pairs []pairing) []Finding {
 }
 
 func fixFor(s, t Entry, src genid.ID) string {
-	return diagnose.Fixes(src, s.Path, diagnose.Target{Format: t.Format, Path: t.Path})[0].Command
+	return diagnose.Fixes(src, s.Path, diagnose.Target{Format: t.Format, Path: t.Path, Name: t.Name})[0].Command
 }
 
 // duplicates reports IDs shared by different VMs. Records of the same VM
@@ -194,11 +232,11 @@ func duplicates(entries []Entry, pairs []pairing) []Finding {
 		firstByNameDir := map[string]int{}
 		for _, i := range group {
 			e := entries[i]
-			if e.Identity != "" {
-				if j, ok := firstByIdentity[e.Identity]; ok {
+			for _, id := range e.identities() {
+				if j, ok := firstByIdentity[id]; ok {
 					union(i, j)
 				} else {
-					firstByIdentity[e.Identity] = i
+					firstByIdentity[id] = i
 				}
 			}
 			if e.Name != "" {

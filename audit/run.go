@@ -37,6 +37,7 @@ type Result struct {
 // An Entry is the part of a record that findings and tables need.
 type Entry struct {
 	Path, Format, Name, Identity, IDKind, Role, Message string
+	AltIdentity                                         []string // the VM's other UUIDs
 	Status                                              Status
 	ID                                                  [16]byte
 	HasID                                               bool
@@ -144,7 +145,7 @@ func (r *Result) add(rec *Record) {
 	r.Summary.Status[rec.Status]++
 	r.Summary.Formats[rec.Format]++
 	// Entries outlive the files' text: keep copies, never substrings of it.
-	e := Entry{Path: rec.Path, Format: rec.Format, Name: strings.Clone(rec.Name), Identity: rec.Identity, IDKind: rec.IDKind, Role: rec.Role, Status: rec.Status, Message: strings.Clone(rec.Message)}
+	e := Entry{Path: rec.Path, Format: rec.Format, Name: strings.Clone(rec.Name), Identity: rec.Identity, IDKind: rec.IDKind, AltIdentity: rec.AltIdentity, Role: rec.Role, Status: rec.Status, Message: strings.Clone(rec.Message)}
 	if id := rec.ID(); !id.IsZero() {
 		e.ID, e.HasID = id, true
 	}

@@ -106,10 +106,28 @@ type Plan struct {
 	Warnings []string
 }
 
+// Options shape [PrepareWith].
+type Options struct {
+	// Force replaces a different existing ID, a malformed element and a
+	// document that needs converting.
+	Force bool
+	// Explain, if set, says how an existing ID came from the source's
+	// by a known wrong conversion ("" when it did not): such an ID is the
+	// source's, misspelt, and is replaced without Force, with the
+	// explanation as a warning.
+	Explain func(source, existing genid.ID) string
+}
+
 // Prepare works out the edit that makes doc (named name) give its guest
 // id, read from source. With force, a different existing ID, a malformed
 // element and a document that needs converting are replaced too.
 func Prepare(k *Kind, name string, doc []byte, id genid.ID, source string, force bool) (*Plan, error) {
+	return PrepareWith(k, name, doc, id, source, Options{Force: force})
+}
+
+// PrepareWith is [Prepare] with options.
+func PrepareWith(k *Kind, name string, doc []byte, id genid.ID, source string, opt Options) (*Plan, error) {
+	force := opt.Force
 	st, err := k.Inspect(doc)
 	var fe *FixableError
 	switch {
@@ -124,6 +142,12 @@ func Prepare(k *Kind, name string, doc []byte, id genid.ID, source string, force
 	if st.Current == id {
 		p.Action = Unchanged
 		return p, nil
+	}
+	if !st.Current.IsZero() && !force && opt.Explain != nil {
+		if why := opt.Explain(id, st.Current); why != "" {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s:%d: %s held the source's ID, misspelt: %s; replaced without --force", name, st.Line, k.Element, why))
+			force = true
+		}
 	}
 	if !st.Current.IsZero() && !force {
 		return nil, &ForceError{fmt.Sprintf("%s:%d: %s already %s a different generation ID\n"+

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/vmcx"
 )
 
@@ -245,4 +247,112 @@ func kubevirtHead(h *Head) bool {
 		}
 	}
 	return false
+}
+
+// DetectFile is [Detect] for a file that may hold more than its first
+// bytes: when head, the file's first bytes, holds nothing telling (blank
+// lines, # comments, an XML declaration and comments), the rest of the
+// file is skipped over up to its first telling line, which is detected
+// instead. A configuration padded with comments is recognised wherever
+// its evidence stands, within [bounded.MaxFileSize].
+func DetectFile(r io.ReaderAt, size int64, head []byte) *Format {
+	if f := Detect(head); f != nil {
+		return f
+	}
+	if int64(len(head)) >= size {
+		return nil
+	}
+	if _, padded := telling(bufio.NewReader(bytes.NewReader(head))); !padded {
+		return nil
+	}
+	off, padded := telling(bufio.NewReaderSize(io.NewSectionReader(r, 0, min(size, bounded.MaxFileSize)), 64<<10))
+	if padded || off <= 0 {
+		return nil
+	}
+	window := make([]byte, SniffSize)
+	n, err := r.ReadAt(window, off)
+	if err != nil && err != io.EOF {
+		return nil
+	}
+	return Detect(window[:n])
+}
+
+// telling returns the offset of the first telling line (or XML element)
+// of a text, or padded = true when the text ends first: it skips blank
+// lines, lines whose first non-blank character is '#', a UTF-8 byte order
+// mark, and XML declarations, processing instructions, comments and
+// DOCTYPEs. Binary data (a NUL byte) is telling at once.
+func telling(r *bufio.Reader) (off int64, padded bool) {
+	var pos int64
+	next := func() (byte, bool) {
+		c, err := r.ReadByte()
+		if err != nil {
+			return 0, false
+		}
+		pos++
+		return c, true
+	}
+	skipUntil := func(end string) bool { // past the next occurrence of end
+		matched := 0
+		for {
+			c, ok := next()
+			if !ok {
+				return false
+			}
+			switch {
+			case c == end[matched]:
+				matched++
+			case c == end[0]:
+				matched = 1
+			default:
+				matched = 0
+			}
+			if matched == len(end) {
+				return true
+			}
+		}
+	}
+	if b, _ := r.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		r.Discard(3)
+		pos = 3
+	}
+	lineStart := pos
+	for {
+		c, ok := next()
+		if !ok {
+			return 0, true
+		}
+		switch c {
+		case '\n':
+			lineStart = pos
+		case ' ', '\t', '\r', '\f', '\v':
+		case '#': // only white space before it on its line: a comment
+			if !skipUntil("\n") {
+				return 0, true
+			}
+			lineStart = pos
+		case '<':
+			b, _ := r.Peek(8)
+			switch {
+			case bytes.HasPrefix(b, []byte("!--")):
+				if !skipUntil("-->") {
+					return 0, true
+				}
+			case bytes.HasPrefix(b, []byte("?")):
+				if !skipUntil("?>") {
+					return 0, true
+				}
+			case bytes.HasPrefix(b, []byte("!DOCTYPE")):
+				if !skipUntil(">") {
+					return 0, true
+				}
+			default:
+				return pos - 1, false
+			}
+		case 0:
+			return pos - 1, false
+		default:
+			return lineStart, false
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"os"
@@ -102,7 +103,7 @@ func ReadFileWith(path string, stdin io.Reader, force *Format, opt Options) (*Re
 			}
 			format := force
 			if format == nil {
-				format = Detect(head[:n])
+				format = DetectFile(f, st.Size(), head[:n])
 			}
 			var whole []byte
 			if n < SniffSize && int64(n) == st.Size() {
@@ -120,6 +121,20 @@ func ReadFileWith(path string, stdin io.Reader, force *Format, opt Options) (*Re
 	format := force
 	if format == nil {
 		format = Detect(head)
+	}
+	if format == nil && len(head) == SniffSize {
+		if _, padded := telling(bufio.NewReader(bytes.NewReader(head))); padded {
+			// Comments and blank lines only, so far: read on (bounded)
+			// to the first telling line.
+			rest, err := bounded.ReadAll(bounded.LineLimit(in, bounded.MaxLineSize, bounded.MaxFileSize), bounded.MaxFileSize-int64(len(head)), 0, "a configuration file")
+			if err != nil {
+				return nil, genid.WithFile(err, name)
+			}
+			data := append(head, rest...)
+			if format = DetectFile(bytes.NewReader(data), int64(len(data)), head); format != nil {
+				return read(path, name, format, &Input{Name: name, Options: opt, r: bytes.NewReader(data), size: int64(len(data)), whole: data}, head)
+			}
+		}
 	}
 	if format == nil {
 		return read(path, name, nil, nil, head)

@@ -49,24 +49,36 @@ type Reading struct {
 	Name         string     // the VM's name, for reports and last-resort pairing
 	Identity     string     // the VM's UUID as [NormalizeUUID] gives it, for pairing; "" if none
 	IdentityKind string     // where Identity came from: uuid.bios, vc.uuid, uuid, global_id, smbios1, -uuid
+	AltIdentity  []string   // the VM's other UUIDs (a .vmx's vc.uuid beside uuid.bios, libvirt's <hwuuid> beside <uuid>), normalized, for pairing
 	Fields       []Field    // the VM's identity as the input spells it, in display order
 	Snapshots    []Snapshot // IDs held by snapshot sections, reported apart
 	Warnings     []string   // worth telling the user; not errors
 
 	Target     bool // the configuration runs its VM on QEMU (libvirt qemu/kvm, Proxmox, QEMU): a migration's target
+	Template   bool // a template, which never runs (Proxmox template: 1, a vSphere template)
 	NoVM       bool // a valid file of the format that holds no VM (Hyper-V host registry, runtime state)
 	Checkpoint bool // the configuration of a checkpoint, not of the VM as it runs
 }
 
-// SetIdentity records the first of the UUIDs offered, in order of
-// preference, that [NormalizeUUID] accepts, with the kind of UUID it is.
+// SetIdentity records a UUID of the VM that [NormalizeUUID] accepts, with
+// the kind of UUID it is: the first offered, in order of preference, is
+// Identity; the others are AltIdentity, so that a VM can be paired on any
+// of them.
 func (r *Reading) SetIdentity(kind, uuid string) {
-	if r.Identity != "" {
+	u := NormalizeUUID(uuid)
+	switch {
+	case u == "" || u == r.Identity:
+		return
+	case r.Identity == "":
+		r.Identity, r.IdentityKind = u, kind
 		return
 	}
-	if u := NormalizeUUID(uuid); u != "" {
-		r.Identity, r.IdentityKind = u, kind
+	for _, a := range r.AltIdentity {
+		if a == u {
+			return
+		}
 	}
+	r.AltIdentity = append(r.AltIdentity, u)
 }
 
 // AddFields appends the fields that have a value.

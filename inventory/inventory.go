@@ -54,24 +54,25 @@ type Status = formats.Status
 
 // A Record describes one configuration.
 type Record struct {
-	Type       string `json:"type,omitempty"` // "record" in JSONL
-	Path       string `json:"path"`
-	Format     string `json:"format"`
-	Status     Status `json:"status"`
-	Name       string `json:"name,omitempty"`
-	Identity   string `json:"identity,omitempty"`
-	IDKind     string `json:"identity_kind,omitempty"`
-	Role       string `json:"role,omitempty"` // "source" or "target" (runs on QEMU)
-	GuestBytes string `json:"guest_bytes,omitempty"`
-	Windows    string `json:"windows,omitempty"`
-	GUID       string `json:"guid,omitempty"`
-	VMXGenID   string `json:"vmx_genid,omitempty"`
-	VMXGenIDX  string `json:"vmx_genidX,omitempty"`
-	HyperV     string `json:"hyperv,omitempty"`
-	Convention string `json:"convention,omitempty"`
-	Where      string `json:"where,omitempty"`
-	Message    string `json:"message,omitempty"`
-	Report     string `json:"report,omitempty"` // the report file a merged record came from
+	Type        string   `json:"type,omitempty"` // "record" in JSONL
+	Path        string   `json:"path"`
+	Format      string   `json:"format"`
+	Status      Status   `json:"status"`
+	Name        string   `json:"name,omitempty"`
+	Identity    string   `json:"identity,omitempty"`
+	IDKind      string   `json:"identity_kind,omitempty"`
+	AltIdentity []string `json:"alt_identities,omitempty"` // the VM's other UUIDs
+	Role        string   `json:"role,omitempty"`           // "source" or "target" (runs on QEMU)
+	GuestBytes  string   `json:"guest_bytes,omitempty"`
+	Windows     string   `json:"windows,omitempty"`
+	GUID        string   `json:"guid,omitempty"`
+	VMXGenID    string   `json:"vmx_genid,omitempty"`
+	VMXGenIDX   string   `json:"vmx_genidX,omitempty"`
+	HyperV      string   `json:"hyperv,omitempty"`
+	Convention  string   `json:"convention,omitempty"`
+	Where       string   `json:"where,omitempty"`
+	Message     string   `json:"message,omitempty"`
+	Report      string   `json:"report,omitempty"` // the report file a merged record came from
 
 	// A live inventory's VM: what its running guest sees, when that
 	// differs from its definition (libvirt draws a new ID on snapshot
@@ -107,12 +108,13 @@ func NewRecord(path string, res *formats.Result, err error) *Record {
 	rec := &Record{Path: path, Status: formats.StatusOf(res, err), Format: "unknown"}
 	if res != nil {
 		rec.Format = res.Format
-		rec.Name, rec.Identity, rec.IDKind = res.Name, res.Identity, res.IdentityKind
+		rec.Name, rec.Identity, rec.IDKind, rec.AltIdentity = res.Name, res.Identity, res.IdentityKind, res.AltIdentity
 		rec.Convention, rec.Where = string(res.Convention), res.Where
 		rec.Role = "source"
 		if res.Target {
 			rec.Role = "target"
 		}
+		rec.Template = rec.Template || res.Template
 		if !res.ID.IsZero() {
 			id := res.ID
 			g, x := id.VMX()

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/genid-migrate/genid-migrate/formats"
+	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
 )
 
@@ -220,7 +221,7 @@ func (f *file) Read(buf []byte) Batch {
 		}
 		return Batch{Records: recs, Report: true}
 	}
-	format := formats.Detect(head)
+	format := formats.DetectFile(fh, size, head)
 	if format == nil {
 		return Batch{Skipped: true}
 	}
@@ -231,6 +232,11 @@ func (f *file) Read(buf []byte) Batch {
 	var pe *fs.PathError
 	if res == nil && errors.As(err, &pe) {
 		return one(ErrorRecord(f.path, format.Name, err))
+	}
+	if genid.ClassOf(err) == genid.ClassNotVM && (res == nil || !res.NoVM) {
+		// A look-alike (a snapshot list, a NuGet.config, a container's
+		// configuration): not a VM, so not a record.
+		return Batch{Skipped: true}
 	}
 	rec := NewRecord(f.path, res, err)
 	if rec.Format == "unknown" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/audit"
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/atomicfile"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
 	"github.com/genid-migrate/genid-migrate/inventory"
 )
@@ -62,13 +64,15 @@ Examples:
    genid-migrate audit --jsonl inventory/ > site-a.jsonl
    genid-migrate audit site-a.jsonl site-b.jsonl
    genid-migrate audit --pairs moves.csv src/ dst/
-   genid-migrate audit --fail-on duplicate,mismatch inventory/`,
+   genid-migrate audit --fail-on duplicate,mismatch inventory/
+   genid-migrate audit --fix-script fix.sh exports/ /etc/libvirt/qemu`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document"},
 			&cli.BoolFlag{Name: "jsonl", Usage: "print JSON lines as the audit runs (accepted back as input)"},
 			&cli.BoolFlag{Name: "csv", Usage: "print one CSV row per configuration"},
 			&cli.BoolFlag{Name: "all", Usage: "with the readable report, list every configuration"},
 			&cli.StringFlag{Name: "pairs", Usage: "CSV `FILE` of source,target paths to compare"},
+			&cli.StringFlag{Name: "fix-script", Usage: "write a shell script with the fix of every mismatch to `FILE`, to review and run (never run by audit)"},
 			&cli.StringFlag{Name: "fail-on", Value: strings.Join(audit.DefaultFailOn, ","), Usage: "exit 1 when findings of these `KINDS` exist: " + strings.Join(audit.FindingKinds, ",") + ", or none"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "files read in parallel (default: twice the CPUs)"},
@@ -147,6 +151,14 @@ func runAudit(c *cli.Context) error {
 	}
 	if err := w.Finish(res); err != nil {
 		return err
+	}
+	if name := c.String("fix-script"); name != "" {
+		var script bytes.Buffer
+		n, _ := res.WriteFixScript(&script, "Made by: genid-migrate audit "+strings.Join(redactAll(c.Args().Slice()), " "))
+		if err := atomicfile.Write(name, script.Bytes(), 0o755); err != nil {
+			return fmt.Errorf("--fix-script: %w", err)
+		}
+		fmt.Fprintf(c.App.ErrWriter, "audit: %d fixes written to %s: review it, then run it\n", n, name)
 	}
 	var hit []string
 	for _, k := range audit.FindingKinds {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -346,6 +347,86 @@ func TestRewriteVMXThroughLibvirt(t *testing.T) {
 	for i, doc := range p.convert(t, files) {
 		if !strings.Contains(doc, "<genid>"+want[i]+"</genid>") {
 			t.Errorf("%s: libvirt wrote\n%s\nwant <genid>%s</genid>", files[i], doc, want[i])
+		}
+	}
+}
+
+// TestAuditFixesRun: the fix audit prints for each mismatch, run as
+// printed, makes libvirt hand QEMU the source's ID: a target with libvirt's
+// VMX-driver spelling of the source's ID and one with the halves swapped
+// (both the source's ID misspelt, replaced without --force), one without
+// any, and paths with spaces.
+func TestAuditFixesRun(t *testing.T) {
+	e := newEmbed(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "dst", "Virtual Machines"), 0o755)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 21))
+	type vm struct{ name, uuid, dst, g, x string }
+	vms := []*vm{
+		{name: "dc01", uuid: "421a6b2c-5e77-0d91-3f4e-82c190aa175b", dst: "dst/dc01.xml"},
+		{name: "app 01", uuid: "421a6b2c-5e77-0d91-3f4e-82c190aa1700", dst: "dst/Virtual Machines/app 01.xml"},
+		{name: "web01", uuid: "421a6b2c-5e77-0d91-3f4e-82c190aa1701", dst: "dst/web01.xml"},
+	}
+	for i, v := range vms {
+		v.g, v.x = randHalves(rng)
+		u := strings.ReplaceAll(v.uuid, "-", "")
+		bios := fmt.Sprintf("%s %s %s %s %s %s %s %s-%s %s %s %s %s %s %s %s", u[0:2], u[2:4], u[4:6], u[6:8], u[8:10], u[10:12], u[12:14], u[14:16], u[16:18], u[18:20], u[20:22], u[22:24], u[24:26], u[26:28], u[28:30], u[30:32])
+		src := filepath.Join(dir, "src", v.name+".vmx")
+		os.WriteFile(src, []byte(fmt.Sprintf("config.version = \"8\"\nvirtualHW.version = \"19\"\ndisplayName = \"%s\"\nuuid.bios = \"%s\"\nvm.genid = \"%s\"\nvm.genidX = \"%s\"\n", v.name, bios, v.g, v.x)), 0o644)
+		genidEl := ""
+		switch i {
+		case 0: // what virt-v2v -i libvirt -ic vpx:// leaves
+			genidEl = "\n  <genid>" + strings.TrimSpace(runCLI(t, "convert", "--to", "libvirt-vmware", src)) + "</genid>"
+		case 1: // the halves swapped
+			genidEl = "\n  <genid>" + strings.TrimSpace(runCLI(t, "convert", "--to", "guid", "--vmx", v.x+":"+v.g)) + "</genid>"
+		}
+		doc := fmt.Sprintf("<domain type='kvm'>\n  <name>%s</name>\n  <uuid>%s</uuid>%s\n  <memory unit='MiB'>128</memory>\n  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n  </os>\n  <features>\n    <acpi/>\n  </features>\n</domain>\n", strings.ReplaceAll(v.name, " ", "-"), v.uuid, genidEl)
+		os.WriteFile(filepath.Join(dir, v.dst), []byte(doc), 0o644)
+	}
+	type report struct {
+		Findings []struct{ Kind, Fix string }
+	}
+	audit := func() report {
+		cmd := exec.Command(realBinary(t), "audit", "--json", filepath.Join(dir, "src"), filepath.Join(dir, "dst"))
+		out, _ := cmd.Output()
+		var r report
+		if err := json.Unmarshal(out, &r); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return r
+	}
+	// Half the fixes as audit prints them, pasted one by one; the rest
+	// from --fix-script, run whole.
+	findings := audit().Findings
+	if len(findings) != len(vms) {
+		t.Fatalf("findings: %+v", findings)
+	}
+	for _, f := range findings[:1] {
+		if f.Kind != "mismatch" {
+			t.Fatalf("finding %s", f.Kind)
+		}
+		runFix(t, f.Fix)
+	}
+	script := filepath.Join(t.TempDir(), "fix.sh")
+	if _, stderr, code := runEnv(t, nil, "audit", "-q", "--fail-on", "none", "--fix-script", script, filepath.Join(dir, "src"), filepath.Join(dir, "dst")); code != 0 || !strings.Contains(stderr, "audit: 2 fixes written to "+script) {
+		t.Fatalf("--fix-script: exit %d: %s", code, stderr)
+	}
+	if st, err := os.Stat(script); err != nil || st.Mode().Perm() != 0o755 {
+		t.Fatalf("the script: %v %v", st, err)
+	}
+	runFix(t, script)
+	if r := audit(); len(r.Findings) != 0 {
+		t.Errorf("after the fixes: %+v", r.Findings)
+	}
+	for _, v := range vms {
+		doc, _ := os.ReadFile(filepath.Join(dir, v.dst))
+		guid, err := e.guid(t, "fixed.xml", hostable(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := gFromGUID(guid), gFromVMX(v.g, v.x); got != want {
+			t.Errorf("%s: libvirt gives QEMU guid %s, the guest would see %s; the source's saw %s", v.dst, guid, got, want)
 		}
 	}
 }

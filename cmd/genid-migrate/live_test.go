@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
@@ -176,6 +177,7 @@ func TestLibvirtCLI(t *testing.T) {
 	testenv.Tool(t, "qemu-system-x86_64", "qemu-system-x86")
 	d := testenv.LibvirtSession(t)
 	uri := d.URI("qemu")
+	wait := testenv.Timeout(120 * time.Second).String() // for the guest's firmware, on loaded cores
 	dom := func(name, uuid, genid string) string {
 		if genid != "" {
 			genid = "\n  <genid>" + genid + "</genid>"
@@ -216,15 +218,33 @@ func TestLibvirtCLI(t *testing.T) {
 	}
 
 	// verify reads the running guest through libvirt and names the mistake.
-	out, _, code = runEnv(t, nil, "verify", "--json", "--expect", vmx, "--libvirt", uri, "bad")
+	out, _, code = runEnv(t, nil, "verify", "--wait", wait, "--json", "--expect", vmx, "--libvirt", uri, "bad")
 	if code != 1 || !strings.Contains(out, `"mistake": "libvirt-vmx-convention"`) || !strings.Contains(out, `"guest_bytes": "0a948789"`) && !strings.Contains(out, `"windows": "2cc509518987940a:b950f54f631015e8"`) {
 		t.Errorf("verify --libvirt on a wrong domain: exit %d\n%s", code, out)
 	}
+	// The fix verify prints, run as printed, gives "bad" the source's ID
+	// (its existing <genid> is the source's, misspelt: no --force).
+	var rep struct{ Fix []string }
+	json.Unmarshal([]byte(out), &rep)
+	if len(rep.Fix) != 1 || !strings.HasSuffix(rep.Fix[0], "   (libvirt)") {
+		t.Fatalf("verify's fix: %q", rep.Fix)
+	}
+	runFix(t, strings.TrimSuffix(rep.Fix[0], "   (libvirt)"))
+	if after := d.Virsh(t, "dumpxml", "--inactive", "bad"); !strings.Contains(after, "<genid>09512cc5-940a-8987-b950-f54f631015e8</genid>") {
+		t.Errorf("after the fix:\n%s", after)
+	}
 	d.Virsh(t, "destroy", "bad")
-	d.Virsh(t, "start", "dc01")
-	out, _, code = runEnv(t, nil, "verify", "--expect", vmx, "--libvirt", uri, "dc01")
+	d.Virsh(t, "start", "bad")
+	out, stderr, code = runEnv(t, nil, "verify", "--wait", wait, "--expect", vmx, "--libvirt", uri, "bad")
 	if code != 0 || !strings.HasPrefix(out, "MATCH: the guest sees 8987940a09512cc5:e81510634ff550b9") {
-		t.Errorf("verify --libvirt after the rewrite: exit %d\n%s", code, out)
+		t.Errorf("verify --libvirt after the printed fix: exit %d\n%s%s", code, out, stderr)
+	}
+	d.Virsh(t, "destroy", "bad")
+	d.Virsh(t, "undefine", "bad") // now a second VM with the source's ID: a real duplicate
+	d.Virsh(t, "start", "dc01")
+	out, stderr, code = runEnv(t, nil, "verify", "--wait", wait, "--expect", vmx, "--libvirt", uri, "dc01")
+	if code != 0 || !strings.HasPrefix(out, "MATCH: the guest sees 8987940a09512cc5:e81510634ff550b9") {
+		t.Errorf("verify --libvirt after the rewrite: exit %d\n%s%s", code, out, stderr)
 	}
 
 	// The live report merges with a file report of the source: the
@@ -239,7 +259,20 @@ func TestLibvirtCLI(t *testing.T) {
 		Findings []struct{ Kind string }
 		Summary  struct{ Configs, Reports int }
 	}
-	if err := json.Unmarshal([]byte(out), &merged); err != nil || code != 0 || merged.Summary.Reports != 2 || merged.Summary.Configs != 3 || len(merged.Findings) != 0 {
+	if err := json.Unmarshal([]byte(out), &merged); err != nil || code != 0 || merged.Summary.Reports != 2 || merged.Summary.Configs != 2 || len(merged.Findings) != 0 {
 		t.Errorf("merged report: exit %d, %+v\n%s", code, merged, out)
 	}
+}
+
+// runFix runs a command the tool printed, as a user pastes it: with sh,
+// genid-migrate on PATH.
+func runFix(t *testing.T, command string) string {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", command)
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(realBinary(t))+":"+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the printed fix failed: %s: %v\n%s", command, err, out)
+	}
+	return string(out)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/genid-migrate/genid-migrate/diagnose"
 	"github.com/genid-migrate/genid-migrate/edit"
 	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
@@ -119,7 +120,7 @@ func rewrite(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	plan, err := edit.Prepare(kind, name, doc, src.ID, src.Input, c.Bool("force"))
+	plan, err := edit.PrepareWith(kind, name, doc, src.ID, src.Input, edit.Options{Force: c.Bool("force"), Explain: knownMistake})
 	if err != nil {
 		return err
 	}
@@ -309,7 +310,7 @@ func rewriteLibvirt(c *cli.Context, src *formats.Result, name string) error {
 		return err
 	}
 	path := conn.Path(name)
-	plan, err := edit.Prepare(edit.Libvirt, path, doc, src.ID, src.Input, c.Bool("force"))
+	plan, err := edit.PrepareWith(edit.Libvirt, path, doc, src.ID, src.Input, edit.Options{Force: c.Bool("force"), Explain: knownMistake})
 	if err != nil {
 		return err
 	}
@@ -342,4 +343,13 @@ func rewriteLibvirt(c *cli.Context, src *formats.Result, name string) error {
 		}
 	}
 	return rewriteOutput(c, plan, path, define)
+}
+
+// knownMistake says which known wrong conversion turned the source's ID
+// into an existing one, or "".
+func knownMistake(source, existing genid.ID) string {
+	for _, m := range diagnose.Diagnose(source, existing) {
+		return m.Name + ": " + m.Explanation
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	"github.com/genid-migrate/genid-migrate/inventory"
 	libvirtinv "github.com/genid-migrate/genid-migrate/inventory/libvirt"
 	"github.com/genid-migrate/genid-migrate/readers/guest"
 	"github.com/genid-migrate/genid-migrate/readers/qmp"
@@ -174,7 +175,14 @@ func verify(c *cli.Context) error {
 		rep.Unrelated = len(rep.Diagnosis) == 0
 	}
 	if !rep.Match {
-		for _, f := range diagnose.Fixes(src.ID, src.Input, diagnose.Target{}) {
+		target := diagnose.Target{}
+		switch {
+		case c.IsSet("libvirt"):
+			target = diagnose.Target{Format: "libvirt", URI: inventory.Redact(c.String("libvirt")), Name: c.Args().First()}
+		case c.IsSet("qmp"):
+			target = diagnose.Target{Format: "qemu-cmdline"}
+		}
+		for _, f := range diagnose.Fixes(src.ID, src.Input, target) {
 			rep.Fix = append(rep.Fix, f.Command+"   ("+f.For+")")
 		}
 	}

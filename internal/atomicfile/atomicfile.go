@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 )
 
 // Replace writes data to path atomically. old must be the contents the
@@ -123,3 +124,27 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// Write writes data to path atomically with mode perm, creating the file
+// or replacing it whole: a reader never sees a partial file.
+func Write(path string, data []byte, perm os.FileMode) error {
+	tmp, err := stage(path, data, modeOnly(perm))
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// modeOnly is a FileInfo that gives stage a mode and no owner.
+type modeOnly os.FileMode
+
+func (m modeOnly) Name() string       { return "" }
+func (m modeOnly) Size() int64        { return 0 }
+func (m modeOnly) Mode() os.FileMode  { return os.FileMode(m) }
+func (m modeOnly) ModTime() time.Time { return time.Time{} }
+func (m modeOnly) IsDir() bool        { return false }
+func (m modeOnly) Sys() any           { return nil }

@@ -33,6 +33,7 @@ type Info struct {
 	Program string   // the first argument that is not an environment assignment
 	Name    string   // guest= (or the first element) of -name
 	UUID    string   // -uuid
+	SMBIOS  string   // uuid= of -smbios type=1: the system UUID the guest sees (qemu-server passes this, not -uuid)
 }
 
 // An ArgError reports a problem with the argument at Index.
@@ -62,6 +63,10 @@ func Scan(args []string) (*Info, error) {
 			info.Name = guestName(val)
 		case "-uuid", "--uuid":
 			info.UUID = val
+		case "-smbios", "--smbios":
+			if u := smbiosUUID(val); u != "" {
+				info.SMBIOS = u
+			}
 		case "-device", "--device":
 		default:
 			continue
@@ -106,6 +111,46 @@ func (info *Info) GenID() (genid.ID, *Device, error) {
 		return id, &d, fmt.Errorf("%w: the vmgenid guid is all zeros, which guests read as no ID", genid.ErrZero)
 	}
 	return id, &d, nil
+}
+
+// smbiosUUID returns uuid= of an -smbios type=1 value, "" otherwise. The
+// value is QEMU's key=value list, where ",," is a literal comma.
+func smbiosUUID(v string) string {
+	var typ1 bool
+	var uuid string
+	for _, kv := range splitOpts(v) {
+		k, val, _ := strings.Cut(kv, "=")
+		switch k {
+		case "type":
+			typ1 = val == "1"
+		case "uuid":
+			uuid = val
+		}
+	}
+	if !typ1 {
+		return ""
+	}
+	return uuid
+}
+
+// splitOpts splits a QEMU option list at single commas.
+func splitOpts(v string) []string {
+	var out []string
+	var cur strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == ',' {
+			if i+1 < len(v) && v[i+1] == ',' {
+				cur.WriteByte(',')
+				i++
+				continue
+			}
+			out = append(out, cur.String())
+			cur.Reset()
+			continue
+		}
+		cur.WriteByte(v[i])
+	}
+	return append(out, cur.String())
 }
 
 func isEnvAssignment(s string) bool {

@@ -214,10 +214,17 @@ func ParseXML(b []byte) (*Config, error) {
 			return nil, err
 		}
 	}
-	return resolve(t, &Config{Format: "xml"}, func(l leaf, err error) error {
+	c, err := resolve(t, &Config{Format: "xml"}, func(l leaf, err error) error {
 		line, _ := l.pos()
 		return &genid.InputError{Line: line, Key: "generation_id", Err: err}
 	})
+	if c != nil && c.Kind != KindVM && c.Name == "" && c.GlobalID == "" {
+		// Hyper-V's XML files are VM configurations; an XML file whose
+		// root is <configuration> without one (.NET's app.config and
+		// NuGet.config, FreeSWITCH's) is a look-alike.
+		return nil, fmt.Errorf("%w: an XML <configuration> without Hyper-V's properties (name, global_id) or %s (such as a .NET app.config or a NuGet.config)", genid.ErrNotVM, GenerationIDPath)
+	}
+	return c, err
 }
 
 // DecodeText turns the bytes of an XML file into UTF-8 by its byte order

@@ -30,6 +30,7 @@ type Domain struct {
 	Type       string           // the domain's type attribute
 	Name       string           // <name>
 	UUID       string           // <uuid>, as written
+	HWUUID     string           // <hwuuid>, as written: the hardware (SMBIOS) UUID where libvirt's ESX driver puts uuid.bios
 	ID         genid.ID         // the ID the guest sees (zero if none)
 	Convention genid.Convention // how ID was derived from the text
 
@@ -65,7 +66,9 @@ func ReadFile(name string) (*Domain, error) { return bounded.Parse(name, "a libv
 func (d *Domain) RunsOnQEMU() bool { return d.Type == "qemu" || d.Type == "kvm" }
 
 // Reading returns what the domain holds in the shape every reader shares.
-// The VM is identified by <uuid>. A domain that runs on QEMU without
+// The VM is identified by <uuid>, and by <hwuuid> when present (libvirt's
+// ESX driver puts vCenter's instance UUID in <uuid> and the BIOS UUID
+// there, so a .vmx pairs on either). A domain that runs on QEMU without
 // <features><acpi/> gets a warning: libvirt then starts QEMU without ACPI
 // and the guest sees no generation ID.
 func (d *Domain) Reading() *genid.Reading {
@@ -74,6 +77,7 @@ func (d *Domain) Reading() *genid.Reading {
 	}
 	r := &genid.Reading{ID: d.ID, Convention: d.Convention, Name: d.Name, Target: d.RunsOnQEMU()}
 	r.SetIdentity("uuid", d.UUID)
+	r.SetIdentity("hwuuid", d.HWUUID)
 	switch {
 	case d.QEMUArgs != nil:
 		r.Where = fmt.Sprintf("<qemu:commandline>, line %d", d.QEMUArgs.Line)
@@ -83,6 +87,7 @@ func (d *Domain) Reading() *genid.Reading {
 	r.AddFields(
 		genid.Field{Key: "name", Label: "name", Value: d.Name},
 		genid.Field{Key: "uuid", Label: "uuid", Value: d.UUID},
+		genid.Field{Key: "hwuuid", Label: "hwuuid", Value: d.HWUUID},
 		genid.Field{Key: "domain_type", Label: "type", Value: d.Type},
 	)
 	if d.RunsOnQEMU() && !d.ACPI {
@@ -126,6 +131,7 @@ type outline struct {
 	acpi      bool      // features/acpi exists
 	name      string    // text of the last unprefixed <name>, trimmed
 	uuid      string    // text of the last unprefixed <uuid>, trimmed
+	hwuuid    string    // text of the last unprefixed <hwuuid>, trimmed
 	genids    []int     // indices of the unprefixed <genid> children
 	genidText string    // all the text in the first <genid>
 	cmdlines  []cmdline // <qemu:commandline> children
@@ -182,6 +188,8 @@ func parseOutline(doc []byte) (*outline, error) {
 			o.name = strings.TrimSpace(c.Text())
 		case "uuid":
 			o.uuid = strings.TrimSpace(c.Text())
+		case "hwuuid":
+			o.hwuuid = strings.TrimSpace(c.Text())
 		case "genid":
 			if len(o.genids) == 0 {
 				o.genidText = allText(c)
@@ -197,7 +205,12 @@ func (o *outline) domain() (*Domain, error) {
 	if o.root.Prefix != "" || o.root.Local != "domain" {
 		return nil, &genid.InputError{Line: o.root.Line, Err: fmt.Errorf("the root element is <%s>, not <domain>: not a libvirt domain", o.root.Local)}
 	}
-	d := &Domain{Type: o.typ, ACPI: o.acpi, Name: o.name, UUID: o.uuid}
+	if o.typ == "" && o.name == "" && o.uuid == "" && len(o.genids) == 0 && len(o.cmdlines) == 0 {
+		// libvirt requires the type attribute and <name>; other XML has
+		// <domain> roots too (GlassFish's and Payara's domain.xml).
+		return nil, &genid.InputError{Line: o.root.Line, Err: fmt.Errorf("%w: a <domain> without a type attribute, <name>, <uuid> or <genid>, such as an application server's domain.xml, not a libvirt domain", genid.ErrNotVM)}
+	}
+	d := &Domain{Type: o.typ, ACPI: o.acpi, Name: o.name, UUID: o.uuid, HWUUID: o.hwuuid}
 	genids := o.genids
 	at := func(i int, empty bool) *Element {
 		s := o.children[i]

@@ -120,3 +120,22 @@ func TestEntitiesAndComments(t *testing.T) {
 		t.Errorf("Parse = %v, %v", d, err)
 	}
 }
+
+// TestHWUUID: libvirt's ESX driver writes vCenter's instance UUID as
+// <uuid> and the BIOS UUID as <hwuuid>; both identify the VM, in the fast
+// path and the full parser alike.
+func TestHWUUID(t *testing.T) {
+	for _, doc := range []string{
+		"<domain type='vmware'>\n  <name>dc01</name>\n  <uuid>501a4c8e-22de-61f3-a50b-3c92d711ee04</uuid>\n  <hwuuid>421a6b2c-5e77-0d91-3f4e-82c190aa175b</hwuuid>\n  <genid>8987940a-0951-2cc5-e815-10634ff550b9</genid>\n</domain>\n",
+		"<domain type='vmware'>\n  <name>dc01</name>\n  <!-- a comment -->\n  <uuid>501a4c8e-22de-61f3-a50b-3c92d711ee04</uuid>\n  <hwuuid>421a6b2c-5e77-0d91-3f4e-82c190aa175b</hwuuid>\n  <genid>8987940a-0951-2cc5-e815-10634ff550b9</genid>\n  <x:y xmlns:x='urn:x'/>\n</domain>\n",
+	} {
+		d, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := d.Reading()
+		if d.HWUUID != "421a6b2c-5e77-0d91-3f4e-82c190aa175b" || r.Identity != "501a4c8e-22de-61f3-a50b-3c92d711ee04" || len(r.AltIdentity) != 1 || r.AltIdentity[0] != "421a6b2c-5e77-0d91-3f4e-82c190aa175b" {
+			t.Errorf("identity %q %q, alt %q", d.HWUUID, r.Identity, r.AltIdentity)
+		}
+	}
+}

@@ -17,7 +17,7 @@ const maxScanDepth = 256
 // a filter over the shared tokenizer (package xmlscan), which gives up on
 // anything outside plain XML. The filter gives up too on an XML
 // declaration other than version 1.0 in UTF-8, comments, processing
-// instructions or elements inside <name>, <uuid> or <genid>, a
+// instructions or elements inside <name>, <uuid>, <hwuuid> or <genid>, a
 // <commandline> in a namespace, and an empty root. Parse then uses the
 // full parsers, which also report errors with their line. For every
 // document it accepts, the outline equals the full parsers' (FuzzParse
@@ -27,7 +27,7 @@ func scan(doc []byte) (*outline, bool) {
 	o := &outline{}
 	var (
 		child    xmlspan.Element
-		textOf   string // "name", "uuid" or "genid" while inside one at depth 2
+		textOf   string // "name", "uuid", "hwuuid" or "genid" while inside one at depth 2
 		textFrom int    // where its text starts
 		features bool   // the open depth-2 element is a <features>
 	)
@@ -47,7 +47,7 @@ func scan(doc []byte) (*outline, bool) {
 			}
 		case xmlscan.StartElement:
 			if textOf != "" {
-				return nil, false // an element inside <name>, <uuid> or <genid>
+				return nil, false // an element inside <name>, <uuid>, <hwuuid> or <genid>
 			}
 			switch tok.Depth {
 			case 1:
@@ -64,7 +64,7 @@ func scan(doc []byte) (*outline, bool) {
 					return nil, false // maybe <qemu:commandline>: namespaces are the full parser's
 				}
 				features = string(tok.Local) == "features"
-				text := child.Prefix == "" && (child.Local == "name" || child.Local == "uuid" || child.Local == "genid")
+				text := child.Prefix == "" && (child.Local == "name" || child.Local == "uuid" || child.Local == "hwuuid" || child.Local == "genid")
 				switch {
 				case tok.SelfClosing:
 					if text {
@@ -113,6 +113,8 @@ func (o *outline) setText(which string, raw []byte) {
 		o.name = strings.TrimSpace(text)
 	case "uuid":
 		o.uuid = strings.TrimSpace(text)
+	case "hwuuid":
+		o.hwuuid = strings.TrimSpace(text)
 	case "genid":
 		if len(o.genids) == 0 {
 			o.genidText = text

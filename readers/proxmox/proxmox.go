@@ -5,11 +5,10 @@
 //
 // The file is a list of `key: value` lines; lines starting with # are the
 // VM's description. `[name]` starts a snapshot section ([PENDING] holds
-// changes not yet applied, [special:cloudinit] other data); only the lines
-// before the first section describe the VM as it runs. Keys and headers
-// start at column 0 and names follow Proxmox's patterns (parse_vm_config in
-// PVE::QemuServer); other lines are skipped, as Proxmox skips them with a
-// warning.
+// changes not yet applied, [special:cloudinit] and [special:fleecing] other
+// data); only the lines before the first section describe the VM as it
+// runs. [Read] follows qemu-server's parse_vm_config line for line (see
+// there); what it skips is said in warnings.
 //
 // The vmgenid option is a GUID that Proxmox passes to QEMU unchanged
 // (`-device vmgenid,guid=<value>`), so it is read in the QEMU convention
@@ -62,86 +61,163 @@ type Config struct {
 	Section              // the VM as it runs (the main section)
 	Name       string    // the name option
 	SMBIOSUUID string    // uuid= of the smbios1 option
-	Snapshots  []Section // snapshot sections and [PENDING], in file order
+	Template   bool      // template: 1, a template that never runs
+	Snapshots  []Section // snapshot sections, in file order
+	Pending    *Section  // the [PENDING] section: changes applied at the next start
+	Warnings   []string  // what qemu-server would warn about and skip
 }
 
-// The line shapes of PVE::QemuServer's parse_vm_config: keys and section
-// headers start at column 0; anything else is skipped, as Proxmox skips it.
+// The line shapes of parse_vm_config in qemu-server's src/PVE/QemuServer.pm
+// (2026-08): keys and section headers start at column 0; anything else is
+// skipped with a warning, as Proxmox skips it when it loads a
+// configuration (not strict).
 
 // spaces are the characters Perl's and RE2's \s match in these lines.
 const spaces = " \t\n\f\r"
 
-// keyLine matches /^([a-z][a-z_]*\d*):\s*(.*?)\s*$/: a key, a colon, and
-// the value without the white space around it.
+// keyLine matches /^([a-z][a-z_\-]*\d*):\s*(.+?)\s*$/: a key, a colon, and
+// a value that is not empty, without the white space around it.
 func keyLine(s string) (key, value string, ok bool) {
 	i := 0
 	if i == len(s) || s[i] < 'a' || s[i] > 'z' {
 		return "", "", false
 	}
-	for i++; i < len(s) && ('a' <= s[i] && s[i] <= 'z' || s[i] == '_'); i++ {
+	for i++; i < len(s) && ('a' <= s[i] && s[i] <= 'z' || s[i] == '_' || s[i] == '-'); i++ {
 	}
 	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
 	}
 	if i == len(s) || s[i] != ':' {
 		return "", "", false
 	}
-	return s[:i], strings.Trim(s[i+1:], spaces), true
+	rest := s[i+1:]
+	if rest == "" {
+		return "", "", false
+	}
+	value = strings.Trim(rest, spaces)
+	if value == "" {
+		// Only white space: \s* gives back its last character to (.+?).
+		value = rest[len(rest)-1:]
+	}
+	return s[:i], value, true
 }
 
-// headerLine matches /^\[(PENDING|special:cloudinit|[a-z][a-z0-9_\-]+)\]\s*$/i
-// (ASCII letters in either case) and returns the section name.
-func headerLine(s string) (string, bool) {
+// The kinds of section header parse_vm_config knows.
+const (
+	pendingSection  = "pending"  // [PENDING], any case
+	specialSection  = "special"  // [special:cloudinit], [special:fleecing]
+	snapshotSection = "snapshot" // [name]: /^[a-z][a-z0-9_\-]+$/i
+	unknownSection  = "unknown"  // any other /^\[([^\]]*)\]\s*$/: skipped with its lines
+)
+
+// headerLine matches a section header and returns its name and kind.
+func headerLine(s string) (name, kind string, ok bool) {
 	if len(s) < 2 || s[0] != '[' {
-		return "", false
+		return "", "", false
 	}
 	end := strings.IndexByte(s, ']')
 	if end < 0 || strings.TrimLeft(s[end+1:], spaces) != "" {
-		return "", false
+		return "", "", false
 	}
-	name := s[1:end]
-	if ascii.EqualFold(name, "PENDING") || ascii.EqualFold(name, "special:cloudinit") {
-		return name, true
+	name = s[1:end]
+	switch {
+	case ascii.EqualFold(name, "PENDING"):
+		return name, pendingSection, true
+	case len(name) > len("special:") && ascii.EqualFold(name[:len("special:")], "special:") &&
+		(ascii.EqualFold(name[len("special:"):], "cloudinit") || ascii.EqualFold(name[len("special:"):], "fleecing")):
+		return name, specialSection, true
 	}
 	if len(name) < 2 || !isLetter(name[0]) {
-		return "", false
+		return name, unknownSection, true
 	}
 	for i := 1; i < len(name); i++ {
 		if c := name[i]; !isLetter(c) && !('0' <= c && c <= '9') && c != '_' && c != '-' {
-			return "", false
+			return name, unknownSection, true
 		}
 	}
-	return name, true
+	return name, snapshotSection, true
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// Read parses a qemu-server configuration and returns the vmgenid of the
-// VM and of each snapshot. The Config is non-nil whenever the file parsed,
-// also when the error is [genid.ErrNotFound].
+// Read parses a qemu-server configuration as qemu-server's parse_vm_config
+// does when Proxmox loads one, and returns the vmgenid of the VM, of its
+// pending changes and of each snapshot:
+//
+//   - [PENDING] holds changes not applied yet; [special:cloudinit] and
+//     [special:fleecing] hold other data; any other [name] is a snapshot,
+//     and a header of another shape starts a section that is skipped
+//     whole. A section named twice keeps the later one.
+//   - A key set twice in a section keeps the later value; a vmgenid value
+//     that is not 0, 1 or a GUID is skipped (qemu-server warns and loads
+//     the VM without it), and so are lines of no known shape. Each is a
+//     warning in the Config.
+//   - template: 1 makes the VM a template.
+//
+// The Config is non-nil whenever the file parsed, also when the error is
+// [genid.ErrNotFound]. A file that is not a VM's configuration (a
+// container's, or text with no qemu-server option) gives [genid.ErrNotVM].
 func Read(r io.Reader) (*Config, error) {
 	c := &Config{}
 	c.State = Absent
-	cur := &c.Section
-	seen := map[string]int{} // vmgenid line per section, for duplicates
+	var cur *Section // nil inside a special or unknown section
+	cur = &c.Section
+	kind := "main"
+	evidence := newEvidence()
+	warn := func(line int, format string, args ...any) {
+		if len(c.Warnings) < maxWarnings {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("line %d: ", line)+fmt.Sprintf(format, args...))
+		}
+	}
+	snapshotAt := map[string]int{} // index in c.Snapshots by lower-case name
 	err := bounded.Lines(r, func(line int, text []byte) error {
-		s := strings.TrimRight(string(text), " \t")
-		if strings.TrimSpace(s) == "" || s[0] == '#' {
+		s := strings.TrimRight(string(text), "\r")
+		if strings.Trim(s, spaces) == "" {
 			return nil
 		}
-		if name, ok := headerLine(s); ok {
-			c.Snapshots = append(c.Snapshots, Section{Name: name, Line: line, State: Absent})
-			cur = &c.Snapshots[len(c.Snapshots)-1]
+		if name, k, ok := headerLine(s); ok {
+			kind = k
+			switch k {
+			case pendingSection:
+				if c.Pending != nil {
+					warn(line, "a second [PENDING] section replaces the first, as qemu-server does")
+				}
+				c.Pending = &Section{Name: name, Line: line, State: Absent}
+				cur = c.Pending
+			case snapshotSection:
+				sec := Section{Name: name, Line: line, State: Absent}
+				if i, dup := snapshotAt[strings.ToLower(name)]; dup {
+					warn(line, "snapshot [%s] appears again; this later one is used, as qemu-server does", name)
+					c.Snapshots[i] = sec
+					cur = &c.Snapshots[i]
+				} else {
+					snapshotAt[strings.ToLower(name)] = len(c.Snapshots)
+					c.Snapshots = append(c.Snapshots, sec)
+					cur = &c.Snapshots[len(c.Snapshots)-1]
+				}
+			case specialSection:
+				cur = nil
+			default:
+				warn(line, "unknown section [%s] skipped with its lines, as qemu-server skips it", name)
+				cur = nil
+			}
+			return nil
+		}
+		if cur == nil || s[0] == '#' {
 			return nil
 		}
 		key, val, ok := keyLine(s)
 		if !ok {
-			return nil
+			return nil // qemu-server: "unable to parse config", skipped
 		}
-		if cur == &c.Section {
+		if kind == "main" {
+			evidence.add(key)
 			switch key {
 			case "name":
 				c.Name = val
+			case "template":
+				c.Template = val == "1"
 			case "smbios1":
+				c.SMBIOSUUID = ""
 				for _, kv := range strings.Split(val, ",") {
 					if k, v, ok := strings.Cut(kv, "="); ok && k == "uuid" {
 						c.SMBIOSUUID = v
@@ -152,16 +228,13 @@ func Read(r io.Reader) (*Config, error) {
 		if key != "vmgenid" {
 			return nil
 		}
-		if first, dup := seen[cur.Name]; dup {
-			if val != cur.Value {
-				return &genid.InputError{Line: line, Key: key, Err: fmt.Errorf("set twice in one section with different values: %q on line %d, %q here", cur.Value, first, val)}
-			}
-			return nil
-		}
-		seen[cur.Name] = line
 		sec, err := parseValue(val)
 		if err != nil {
-			return &genid.InputError{Line: line, Key: key, Err: err}
+			warn(line, "vmgenid %s; qemu-server skips the line, so the VM has no vmgenid from it", err)
+			return nil
+		}
+		if cur.State != Absent && cur.Value != val {
+			warn(line, "vmgenid set again (line %d said %s); this later value is used, as qemu-server does", cur.Line, cur.Value)
 		}
 		sec.Name, sec.Line = cur.Name, line
 		*cur = sec
@@ -169,6 +242,9 @@ func Read(r io.Reader) (*Config, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if why := evidence.notVM(); why != "" {
+		return nil, fmt.Errorf("%w: %s", genid.ErrNotVM, why)
 	}
 	switch c.State {
 	case Absent:
@@ -182,6 +258,78 @@ func Read(r io.Reader) (*Config, error) {
 		return c, fmt.Errorf("%w: vmgenid is all zeros, which guests read as no ID", genid.ErrZero)
 	}
 	return c, nil
+}
+
+// maxWarnings bounds the warnings a hostile file can produce.
+const maxWarnings = 20
+
+// evidence collects the main section's keys to tell a VM's configuration
+// from a container's and from other "key: value" text.
+type evidence struct {
+	known, strong, container int
+}
+
+func newEvidence() *evidence { return &evidence{} }
+
+// The options of a VM (confdesc in qemu-server's src/PVE/QemuServer.pm),
+// less the ones any "key: value" file may have; those of a container
+// (pve-container's LXC config) that a VM does not have.
+var (
+	vmOptions = map[string]bool{
+		"onboot": true, "autostart": true, "hotplug": true, "reboot": true, "cpulimit": true, "cpuunits": true,
+		"memory": true, "balloon": true, "shares": true, "keyboard": true, "scsihw": true, "ostype": true,
+		"boot": true, "bootdisk": true, "smp": true, "sockets": true, "cores": true, "numa": true, "hugepages": true,
+		"keephugepages": true, "vcpus": true, "acpi": true, "agent": true, "kvm": true, "tdf": true, "localtime": true,
+		"freeze": true, "vga": true, "watchdog": true, "startdate": true, "startup": true, "args": true, "tablet": true,
+		"migrate_speed": true, "migrate_downtime": true, "cdrom": true, "cpu": true, "parent": true, "snaptime": true,
+		"vmstate": true, "vmstatestorage": true, "runningmachine": true, "runningcpu": true, "machine": true,
+		"arch": true, "smbios1": true, "protection": true, "bios": true, "vmgenid": true, "hookscript": true,
+		"ivshmem": true, "audio0": true, "spice_enhancements": true, "rng0": true, "meta": true, "affinity": true,
+		"template": true, "digest": true,
+	}
+	strongOptions    = map[string]bool{"vmgenid": true, "smbios1": true, "scsihw": true, "bootdisk": true, "meta": true, "runningmachine": true, "vmstate": true}
+	containerOptions = map[string]bool{"rootfs": true, "hostname": true, "unprivileged": true, "cmode": true, "console": true, "tty": true, "features": true}
+)
+
+// deviceOption reports keys such as net0, scsi1, virtio2, efidisk0.
+func deviceOption(key string) bool {
+	i := len(key)
+	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
+		i--
+	}
+	if i == len(key) {
+		return false
+	}
+	switch key[:i] {
+	case "net", "scsi", "virtio", "ide", "sata", "efidisk", "tpmstate", "unused", "hostpci", "usb", "serial", "parallel", "numa", "virtiofs", "ipconfig":
+		return true
+	}
+	return false
+}
+
+func (e *evidence) add(key string) {
+	switch {
+	case containerOptions[key] || strings.HasPrefix(key, "mp") && deviceOption("net"+key[2:]) || strings.HasPrefix(key, "lxc"):
+		e.container++
+	case strongOptions[key] || deviceOption(key) && !strings.HasPrefix(key, "numa") && !strings.HasPrefix(key, "usb"):
+		e.strong++
+		e.known++
+	case vmOptions[key]:
+		e.known++
+	}
+}
+
+// notVM says why the keys are not a VM's, or "".
+func (e *evidence) notVM() string {
+	switch {
+	case e.container > 0: // rootfs, hostname: no VM option has these names
+		return "a Proxmox container (LXC) configuration: containers have no generation ID"
+	case e.strong > 0:
+		return ""
+	case e.known < 2:
+		return "no qemu-server VM option (memory, cores, scsihw, net0, scsi0, smbios1, vmgenid, …) in \"key: value\" text"
+	}
+	return ""
 }
 
 // parseValue reads one vmgenid value.
@@ -219,7 +367,7 @@ func (c *Config) Reading() *genid.Reading {
 	if c == nil {
 		return nil
 	}
-	r := &genid.Reading{ID: c.ID, Convention: genid.ConvQEMU, Name: c.Name, Target: true}
+	r := &genid.Reading{ID: c.ID, Convention: genid.ConvQEMU, Name: c.Name, Target: true, Template: c.Template}
 	r.SetIdentity("smbios1", c.SMBIOSUUID)
 	if c.State != Absent {
 		r.Where = genid.Lines(c.Line, 0)
@@ -228,11 +376,15 @@ func (c *Config) Reading() *genid.Reading {
 		genid.Field{Key: "name", Label: "name", Value: c.Name},
 		genid.Field{Key: "smbios_uuid", Label: "smbios1 uuid", Value: c.SMBIOSUUID},
 	)
+	if c.Template {
+		r.AddFields(genid.Field{Key: "template", Label: "template", Value: "1 (never runs; clones draw their own ID)"})
+	}
 	for _, s := range c.Snapshots {
 		r.Snapshots = append(r.Snapshots, genid.Snapshot{Name: s.Name, Line: s.Line, State: string(s.State), ID: s.ID})
-		if strings.EqualFold(s.Name, "PENDING") && s.State != Absent && (s.State != c.State || s.ID != c.ID) {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("line %d: a pending change sets vmgenid to %s; it applies at the VM's next start (qm config shows it, qm config --current does not)", s.Line, s.Value))
-		}
+	}
+	r.Warnings = append(r.Warnings, c.Warnings...)
+	if p := c.Pending; p != nil && p.State != Absent && (p.State != c.State || p.ID != c.ID) {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("line %d: a pending change sets vmgenid to %s; it applies at the VM's next start (qm config shows it, qm config --current does not)", p.Line, p.Value))
 	}
 	return r
 }

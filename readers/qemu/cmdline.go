@@ -49,6 +49,7 @@ type Config struct {
 	Program  string   // the first argument that is not an environment assignment
 	Name     string   // guest= (or the first element) of -name
 	UUID     string   // -uuid
+	SMBIOS   string   // uuid= of -smbios type=1
 }
 
 // Parse splits data into arguments, choosing the form by content: any NUL
@@ -124,13 +125,16 @@ func ReadBytes(data []byte) (*Config, error) {
 func ReadFile(name string) (*Config, error) { return bounded.Parse(name, "a command line", ReadBytes) }
 
 // Reading returns what the command line holds in the shape every reader
-// shares. The VM is identified by -uuid. QEMU runs the VM: it is a
-// migration's target.
+// shares. The VM is identified by the SMBIOS system UUID (-smbios
+// type=1,uuid=, which qemu-server passes from smbios1, so that a Proxmox
+// configuration and its command line pair), else -uuid. QEMU runs the VM:
+// it is a migration's target.
 func (c *Config) Reading() *genid.Reading {
 	if c == nil {
 		return nil
 	}
 	r := &genid.Reading{ID: c.ID, Convention: genid.ConvQEMU, Name: c.Name, Target: true}
+	r.SetIdentity("smbios1", c.SMBIOS)
 	r.SetIdentity("-uuid", c.UUID)
 	switch {
 	case c.Line > 0:
@@ -141,6 +145,7 @@ func (c *Config) Reading() *genid.Reading {
 	r.AddFields(
 		genid.Field{Key: "name", Label: "-name", Value: c.Name},
 		genid.Field{Key: "uuid", Label: "-uuid", Value: c.UUID},
+		genid.Field{Key: "smbios_uuid", Label: "-smbios type=1 uuid", Value: c.SMBIOS},
 		genid.Field{Key: "program", Label: "program", Value: c.Program},
 	)
 	return r
@@ -154,7 +159,7 @@ func FromCommandLine(cl *CommandLine) (*Config, error) {
 		values[i] = a.Value
 	}
 	info, err := qemuargs.Scan(values)
-	c.Program, c.Name, c.UUID = info.Program, info.Name, info.UUID
+	c.Program, c.Name, c.UUID, c.SMBIOS = info.Program, info.Name, info.UUID, info.SMBIOS
 	if err == nil {
 		var d *qemuargs.Device
 		c.ID, d, err = info.GenID()

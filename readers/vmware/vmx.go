@@ -322,15 +322,17 @@ func isHex(c byte) bool {
 
 // Read parses a .vmx file and extracts its generation ID and identity.
 //
-// The returned Config is non-nil whenever the file parsed, even when the
-// error is [genid.ErrNotFound] or [genid.ErrIncomplete], so that a report can
-// still name the VM.
+// The returned Config is non-nil whenever the file parsed as a VM's
+// configuration, even when the error is [genid.ErrNotFound] or
+// [genid.ErrIncomplete], so that a report can still name the VM. Files in
+// the same syntax that are not a VM's ([File.NotVM]) give
+// [genid.ErrNotVM].
 func Read(r io.Reader) (*Config, error) {
-	f, err := Parse(r)
+	data, err := bounded.ReadAll(r, MaxFileSize, 0, "a .vmx file")
 	if err != nil {
 		return nil, err
 	}
-	return FromFile(f)
+	return ReadBytes(data)
 }
 
 // onLine says where an entry is, when it came from a file's line.
@@ -347,7 +349,64 @@ func ReadBytes(data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if why := f.NotVM(); why != "" {
+		return nil, fmt.Errorf("%w: %s", genid.ErrNotVM, why)
+	}
 	return FromFile(f)
+}
+
+// NotVM says why a file of key = "value" lines is not a VM's
+// configuration, or "" when it is: a .vmx always has settings only a VM
+// has (config.version, virtualHW.version, guestOS, memsize, a device such
+// as scsi0.present, or the generation ID itself), which VMware's other
+// files in that syntax lack: the snapshot list (.vmsd), the host's
+// inventory (inventory.vmls), a team's configuration.
+func (f *File) NotVM() string {
+	snapshots, inventory := 0, 0
+	for _, e := range f.Entries {
+		k := strings.ToLower(e.Key)
+		switch {
+		case vmKey(k):
+			return ""
+		case strings.HasPrefix(k, "snapshot"):
+			snapshots++
+		case strings.HasPrefix(k, "vmlist") || strings.HasPrefix(k, "index"):
+			inventory++
+		}
+	}
+	switch {
+	case snapshots > 0:
+		return "a VMware snapshot list (.vmsd): its settings describe snapshots, not a VM"
+	case inventory > 0:
+		return "a VMware inventory (inventory.vmls): it lists VMs, it is not one"
+	}
+	return "key = \"value\" lines without any VM setting (config.version, virtualHW.version, guestOS, memsize, a device, vm.genid)"
+}
+
+// vmKey reports keys only a VM's configuration has (lower case).
+func vmKey(k string) bool {
+	switch k {
+	case "config.version", "virtualhw.version", "guestos", "memsize", "numvcpus", "displayname", "uuid.bios",
+		"uuid.location", "vc.uuid", KeyGenID, KeyGenIDX, "nvram", "firmware", "vmci0.present", "svga.present":
+		return true
+	}
+	dev, _, ok := strings.Cut(k, ".")
+	if !ok {
+		return false
+	}
+	dev, _, _ = strings.Cut(dev, ":") // scsi0:1.present
+	i := len(dev)
+	for i > 0 && dev[i-1] >= '0' && dev[i-1] <= '9' {
+		i--
+	}
+	if i == len(dev) {
+		return false
+	}
+	switch dev[:i] {
+	case "scsi", "ide", "sata", "nvme", "ethernet", "floppy", "serial", "parallel", "pcibridge", "usb_xhci", "sound":
+		return true
+	}
+	return false
 }
 
 // ReadFile is [Read] on a named file; errors carry the name.
@@ -420,7 +479,7 @@ func FromFile(f *File) (*Config, error) {
 	case !present[0] && !present[1]:
 		return c, fmt.Errorf("%w: neither vm.genid nor vm.genidX is set", genid.ErrNotFound)
 	case !present[1]:
-		return c, &genid.InputError{Line: lines[0], Key: names[0], Err: fmt.Errorf("%w: vm.genid is set but vm.genidX is missing", genid.ErrIncomplete)}
+		return c, &genid.InputError{Line: lines[0], Key: names[0], Err: fmt.Errorf("%w: vm.genid is set but vm.genidX is missing (a VM from ESXi 5.0 Update 2, which implemented the 64-bit draft of the generation ID specification, has only vm.genid; its ID cannot be carried as 16 bytes without a guess)", genid.ErrIncomplete)}
 	case !present[0]:
 		return c, &genid.InputError{Line: lines[1], Key: names[1], Err: fmt.Errorf("%w: vm.genidX is set but vm.genid is missing", genid.ErrIncomplete)}
 	case halves[0] == 0 && halves[1] == 0:

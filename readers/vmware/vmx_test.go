@@ -100,7 +100,6 @@ func TestReadNotFound(t *testing.T) {
 	for name, in := range map[string]string{
 		"neither":   "displayName = \"x\"\n",
 		"both zero": "displayName = \"x\"\nvm.genid = \"0\"\nvm.genidX = \"0\"\n",
-		"empty":     "",
 	} {
 		c, err := Read(strings.NewReader(in))
 		if !errors.Is(err, genid.ErrNotFound) {
@@ -113,6 +112,31 @@ func TestReadNotFound(t *testing.T) {
 		if c == nil {
 			t.Errorf("%s: Config is nil; a report still needs the VM's identity", name)
 		}
+	}
+}
+
+// TestNotVM: VMware's other files in the .vmx syntax are not VMs. The
+// shapes are those VMware writes: a snapshot list (.vmsd) with
+// snapshot.lastUID and snapshotN.* keys, the host inventory
+// (inventory.vmls) with vmlistN.* and indexN.* keys.
+func TestNotVM(t *testing.T) {
+	for name, tc := range map[string]struct{ in, want string }{
+		".vmsd": {".encoding = \"UTF-8\"\nsnapshot.lastUID = \"2\"\nsnapshot.current = \"2\"\nsnapshot0.uid = \"2\"\nsnapshot0.filename = \"dc01-Snapshot2.vmsn\"\nsnapshot0.displayName = \"before patch\"\nsnapshot0.numDisks = \"1\"\nsnapshot.numSnapshots = \"1\"\n", "snapshot list (.vmsd)"},
+		".vmls": {".encoding = \"UTF-8\"\nvmlist1.config = \"/vmfs/volumes/ds1/dc01/dc01.vmx\"\nvmlist1.DisplayName = \"dc01\"\nindex.count = \"1\"\n", "inventory (inventory.vmls)"},
+		"empty": {"", "without any VM setting"},
+		"other": {"foo = \"bar\"\n", "without any VM setting"},
+	} {
+		c, err := Read(strings.NewReader(tc.in))
+		if !errors.Is(err, genid.ErrNotVM) || !strings.Contains(err.Error(), tc.want) || c != nil {
+			t.Errorf("%s: %v, %v; want ErrNotVM with %q", name, c, err, tc.want)
+		}
+	}
+	// A .vmx with the ID and nothing else is a VM's: the ID is evidence.
+	if _, err := Read(strings.NewReader("vm.genid = \"1\"\nvm.genidX = \"2\"\n")); err != nil {
+		t.Errorf("genid alone: %v", err)
+	}
+	if _, err := Read(strings.NewReader("scsi0:1.present = \"TRUE\"\n")); !errors.Is(err, genid.ErrNotFound) {
+		t.Errorf("a device alone: %v", err)
 	}
 }
 
