@@ -62,10 +62,17 @@ type Summary struct {
 	Status   map[Status]int `json:"status"`
 	Formats  map[string]int `json:"formats"`
 	Findings map[string]int `json:"findings"`
+	Pairs    PairCounts     `json:"pairs"`
+}
+
+// PairCounts count the migrated VMs an audit compared with their sources.
+type PairCounts struct {
+	Checked  int `json:"checked"`  // sources with an ID paired with a target
+	Matching int `json:"matching"` // of those, targets whose guest sees the source's ID
 }
 
 // FindingKinds are the finding kinds, in report order.
-var FindingKinds = []string{"duplicate", "mismatch", "live-differs", "malformed", "incomplete", "missing", "error"}
+var FindingKinds = []string{"duplicate", "mismatch", "pair-error", "live-differs", "malformed", "incomplete", "missing", "error"}
 
 // DefaultFailOn are the finding kinds that make audit exit 1 by default.
-var DefaultFailOn = []string{"duplicate", "mismatch", "malformed"}
+var DefaultFailOn = []string{"duplicate", "mismatch", "pair-error", "malformed"}

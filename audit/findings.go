@@ -10,10 +10,10 @@ import (
 	"github.com/genid-migrate/genid-migrate/genid"
 )
 
-// findings computes the problems across entries.
-func findings(entries []Entry, explicit []Pair) []Finding {
-	var out []Finding
-	pairs := pairUp(entries, explicit)
+// findings computes the problems across entries, and the pairs of sources
+// and targets it compared.
+func findings(entries []Entry, explicit []Pair) ([]Finding, []pairing) {
+	pairs, out := pairUpChecked(entries, explicit)
 	mismatched := map[int]bool{} // targets a mismatch finding reports
 	for _, p := range pairs {
 		if entries[p.src].HasID {
@@ -48,7 +48,7 @@ func findings(entries []Entry, explicit []Pair) []Finding {
 		}
 		return out[i].Paths[0] < out[j].Paths[0]
 	})
-	return out
+	return out, pairs
 }
 
 type pairing struct {
@@ -66,31 +66,85 @@ type Pairing struct {
 
 // PairUp matches targets to sources as audit findings do: the explicit
 // pairs first, then by identity (UUID), then by a name unique on both
-// sides. A target is in at most one pairing.
-func PairUp(entries []Entry, explicit []Pair) []Pairing {
+// sides. A target is in at most one pairing. The pair-error findings say
+// which explicit pairs could not be used, and why.
+func PairUp(entries []Entry, explicit []Pair) ([]Pairing, []Finding) {
 	var out []Pairing
-	for _, p := range pairUp(entries, explicit) {
+	pairs, errs := pairUpChecked(entries, explicit)
+	for _, p := range pairs {
 		out = append(out, Pairing{p.src, p.tgt, p.how})
 	}
-	return out
+	return out, errs
 }
 
 // pairUp matches targets to sources: the --pairs file first, then by
 // identity (UUID), then by a name unique on both sides.
 func pairUp(entries []Entry, explicit []Pair) []pairing {
+	pairs, _ := pairUpChecked(entries, explicit)
+	return pairs
+}
+
+// pairUpChecked is pairUp that also says which rows of the pairs file
+// could not be used, as pair-error findings.
+func pairUpChecked(entries []Entry, explicit []Pair) ([]pairing, []Finding) {
 	byPath := map[string]int{}
 	for i, e := range entries {
 		byPath[filepath.Clean(e.Path)] = i
 	}
 	var pairs []pairing
+	var errs []Finding
 	paired := map[int]bool{}
-	for _, p := range explicit {
-		s, ok1 := byPath[filepath.Clean(p.Source)]
-		t, ok2 := byPath[filepath.Clean(p.Target)]
-		if ok1 && ok2 {
-			pairs = append(pairs, pairing{s, t, "pairs-file"})
-			paired[t] = true
+	find := func(p Pair, path string) (int, bool) {
+		if i, ok := byPath[filepath.Clean(path)]; ok {
+			return i, true
 		}
+		if p.Dir != "" && !filepath.IsAbs(path) {
+			i, ok := byPath[filepath.Clean(filepath.Join(p.Dir, path))]
+			return i, ok
+		}
+		return 0, false
+	}
+	for _, p := range explicit {
+		bad := func(format string, args ...any) {
+			errs = append(errs, Finding{Kind: "pair-error", Paths: []string{p.Source, p.Target},
+				Message: fmt.Sprintf("--pairs line %d: ", p.Row) + fmt.Sprintf(format, args...)})
+		}
+		s, ok1 := find(p, p.Source)
+		t, ok2 := find(p, p.Target)
+		switch {
+		case !ok1 && !ok2:
+			bad("neither %s nor %s is among the audited files (paths are taken as given, then relative to the pairs file)", p.Source, p.Target)
+			continue
+		case !ok1:
+			bad("%s is not among the audited files", p.Source)
+			continue
+		case !ok2:
+			bad("%s is not among the audited files", p.Target)
+			continue
+		case s == t:
+			bad("source and target are the same file")
+			continue
+		}
+		se, te := entries[s], entries[t]
+		switch {
+		case se.Status == StatusError || se.Status == StatusNoVM:
+			bad("the source %s could not be used (%s)", p.Source, se.Status)
+			continue
+		case te.Status == StatusError || te.Status == StatusNoVM:
+			bad("the target %s could not be used (%s)", p.Target, te.Status)
+			continue
+		case se.Role == "target" && te.Role == "source":
+			bad("the columns look swapped: %s runs on QEMU (a target) and %s does not; write source,target", p.Source, p.Target)
+			continue
+		case te.Role != "target":
+			bad("both are sources: %s does not run on QEMU, so no guest of it sees a migrated ID (the second column is the target: libvirt qemu/kvm, Proxmox, QEMU, KubeVirt)", p.Target)
+			continue
+		case paired[t]:
+			bad("%s is paired by an earlier row already", p.Target)
+			continue
+		}
+		pairs = append(pairs, pairing{s, t, "pairs-file"})
+		paired[t] = true
 	}
 	usable := func(e Entry) bool {
 		return e.Status != StatusNoVM && e.Status != StatusCheckpoint && e.Status != StatusError
@@ -127,7 +181,7 @@ func pairUp(entries []Entry, explicit []Pair) []pairing {
 			pairs = append(pairs, pairing{byName[n][0], i, "name"})
 		}
 	}
-	return pairs
+	return pairs, errs
 }
 
 // IsBackup reports whether a path names a backup copy of a configuration
@@ -142,6 +196,35 @@ func IsBackup(path string) bool {
 		}
 	}
 	return false
+}
+
+// describeVM names a VM by its configurations' name and UUID, and lists
+// their paths: "VM dc01 (uuid 421a…): a.vmx, b.xml".
+func describeVM(entries []Entry, members []int) string {
+	name, uuid := "", ""
+	var paths []string
+	for _, i := range members {
+		e := entries[i]
+		if name == "" {
+			name = e.Name
+		}
+		if uuid == "" {
+			uuid = e.Identity
+		}
+		paths = append(paths, e.Path)
+	}
+	sort.Strings(paths)
+	label := "VM"
+	if name != "" {
+		label += " " + name
+	}
+	if uuid != "" {
+		label += " (uuid " + uuid + ")"
+	}
+	if name == "" && uuid == "" {
+		label = "an unnamed VM"
+	}
+	return label + ": " + strings.Join(paths, ", ")
 }
 
 // identities returns every UUID of the entry's VM, the main one first.
@@ -248,19 +331,24 @@ func duplicates(entries []Entry, pairs []pairing) []Finding {
 				}
 			}
 		}
-		vms := map[int]bool{}
+		vms := map[int][]int{} // VM (its group's root) → its entries
 		var paths []string
 		for _, i := range group {
-			vms[find(i)] = true
+			vms[find(i)] = append(vms[find(i)], i)
 			paths = append(paths, entries[i].Path)
 		}
 		if len(vms) < 2 {
 			continue
 		}
 		sort.Strings(paths)
+		var which []string
+		for _, members := range vms {
+			which = append(which, describeVM(entries, members))
+		}
+		sort.Strings(which)
 		g := genid.ID(id)
 		out = append(out, Finding{Kind: "duplicate", Paths: paths, GuestBytes: g.GuestBytes(),
-			Message: fmt.Sprintf("%d different VMs share the generation ID %s (guest bytes %s): the safeguard against rollback is defeated if both run", len(vms), g.Windows(), g.GuestBytes()),
+			Message: fmt.Sprintf("%d different VMs share the generation ID %s (guest bytes %s): %s; the safeguard against rollback is defeated if both run", len(vms), g.Windows(), g.GuestBytes(), strings.Join(which, "; ")),
 			Fix:     "keep the ID on the VM that moved and give each copy a new one (libvirt: an empty <genid/>; Proxmox: qm set VMID --vmgenid 1; VMware: remove vm.genid and vm.genidX while powered off); if one is the migrated copy of another, pair them with --pairs"})
 	}
 	return out

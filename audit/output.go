@@ -110,7 +110,7 @@ func (j *JSONLWriter) Finish(res *Result) error {
 }
 
 // CSVColumns are the columns of the CSV report, one row per record.
-var CSVColumns = []string{"path", "format", "status", "name", "identity", "role", "guest_bytes", "windows", "guid", "convention", "where", "message"}
+var CSVColumns = []string{"path", "format", "status", "name", "identity", "role", "guest_bytes", "windows", "guid", "convention", "where", "message", "site"}
 
 // CSVWriter writes one row per record; findings are in the other formats.
 type CSVWriter struct{ w *csv.Writer }
@@ -124,7 +124,7 @@ func NewCSVWriter(w io.Writer) *CSVWriter {
 
 // Record writes one row.
 func (c *CSVWriter) Record(r *Record) error {
-	return c.w.Write([]string{r.Path, r.Format, string(r.Status), r.Name, r.Identity, r.Role, r.GuestBytes, r.Windows, r.GUID, r.Convention, r.Where, r.Message})
+	return c.w.Write([]string{r.Path, r.Format, string(r.Status), r.Name, r.Identity, r.Role, r.GuestBytes, r.Windows, r.GUID, r.Convention, r.Where, r.Message, r.Site})
 }
 
 // Finish flushes the rows.
@@ -159,6 +159,18 @@ func (t *TextWriter) Finish(res *Result) error {
 	} else {
 		fmt.Fprintf(w, "  findings: %s\n", counts(s.Findings))
 	}
+	if p := s.Pairs; p.Checked > 0 {
+		fmt.Fprintf(w, "  pairs:    %d migrated VMs compared with their sources, %d carry the source's generation ID\n", p.Checked, p.Matching)
+		if p.Matching == p.Checked {
+			fmt.Fprintf(w, "  OK: every migrated VM found (%d) carries its source's generation ID\n", p.Checked)
+		}
+	}
+	sites := map[string]string{}
+	for _, e := range res.Entries {
+		if e.Site != "" {
+			sites[e.Path] = e.Site
+		}
+	}
 	kind := ""
 	for _, f := range res.Findings {
 		if f.Kind != kind {
@@ -167,6 +179,9 @@ func (t *TextWriter) Finish(res *Result) error {
 		}
 		fmt.Fprintf(w, "  %s\n", f.Message)
 		for _, p := range f.Paths {
+			if site := sites[p]; site != "" {
+				p = "[" + site + "] " + p
+			}
 			fmt.Fprintf(w, "    %s\n", p)
 		}
 		for _, d := range f.Diagnosis {

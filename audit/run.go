@@ -24,8 +24,13 @@ type Options struct {
 	Counters *Counters               // updated as items are read, if not nil
 }
 
-// A Pair is a source configuration and the target migrated from it.
-type Pair struct{ Source, Target string }
+// A Pair is a source configuration and the target migrated from it, as a
+// row of a pairs file gives them.
+type Pair struct {
+	Source, Target string
+	Row            int    // the row of the pairs file, for messages
+	Dir            string // the pairs file's directory: relative paths are tried there too
+}
 
 // Result is what an audit found; records were streamed to Options.Emit.
 type Result struct {
@@ -38,6 +43,7 @@ type Result struct {
 type Entry struct {
 	Path, Format, Name, Identity, IDKind, Role, Message string
 	AltIdentity                                         []string // the VM's other UUIDs
+	Site                                                string   // the site of a merged record
 	Status                                              Status
 	ID                                                  [16]byte
 	HasID                                               bool
@@ -133,7 +139,18 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 	if emitErr != nil {
 		return nil, emitErr
 	}
-	res.Findings = findings(res.Entries, opt.Pairs)
+	var pairs []pairing
+	res.Findings, pairs = findings(res.Entries, opt.Pairs)
+	for _, p := range pairs {
+		s, t := res.Entries[p.src], res.Entries[p.tgt]
+		if !s.HasID {
+			continue
+		}
+		res.Summary.Pairs.Checked++
+		if t.HasID && t.ID == s.ID {
+			res.Summary.Pairs.Matching++
+		}
+	}
 	for _, f := range res.Findings {
 		res.Summary.Findings[f.Kind]++
 	}
@@ -145,7 +162,7 @@ func (r *Result) add(rec *Record) {
 	r.Summary.Status[rec.Status]++
 	r.Summary.Formats[rec.Format]++
 	// Entries outlive the files' text: keep copies, never substrings of it.
-	e := Entry{Path: rec.Path, Format: rec.Format, Name: strings.Clone(rec.Name), Identity: rec.Identity, IDKind: rec.IDKind, AltIdentity: rec.AltIdentity, Role: rec.Role, Status: rec.Status, Message: strings.Clone(rec.Message)}
+	e := Entry{Path: rec.Path, Format: rec.Format, Name: strings.Clone(rec.Name), Identity: rec.Identity, IDKind: rec.IDKind, AltIdentity: rec.AltIdentity, Site: rec.Site, Role: rec.Role, Status: rec.Status, Message: strings.Clone(rec.Message)}
 	if id := rec.ID(); !id.IsZero() {
 		e.ID, e.HasID = id, true
 	}

@@ -215,6 +215,9 @@ func xmlRoot(b []byte) string {
 
 // Describe says in a few words what an unrecognised file looks like.
 func Describe(head []byte) string {
+	if disk := diskImage(head); disk != "" {
+		return "a disk image (" + disk + "), not a configuration: read the VM's configuration file beside it"
+	}
 	switch {
 	case len(head) == 0:
 		return "empty file"
@@ -355,4 +358,23 @@ func telling(r *bufio.Reader) (off int64, padded bool) {
 			return lineStart, false
 		}
 	}
+}
+
+// diskImage names the disk image format whose signature head starts with
+// (or, for a VMDK descriptor, whose first line it is), or "".
+func diskImage(head []byte) string {
+	for _, d := range []struct{ magic, name string }{
+		{"KDMV", "VMDK sparse extent"},
+		{"COWD", "VMDK ESX sparse extent"},
+		{"# Disk DescriptorFile", "VMDK descriptor"},
+		{"QFI\xfb", "qcow2"},
+		{"vhdxfile", "VHDX"},
+		{"conectix", "VHD"},
+		{"<<< Oracle VM VirtualBox Disk Image >>>", "VDI"},
+	} {
+		if bytes.HasPrefix(head, []byte(d.magic)) {
+			return d.name
+		}
+	}
+	return ""
 }

@@ -189,7 +189,10 @@ func ReadOpened(path string, f io.ReaderAt, size int64, format *Format, whole []
 // names the file in an error that does not name it yet.
 func read(path, name string, format *Format, in *Input, head []byte) (*Result, error) {
 	if format == nil {
-		return nil, &UnrecognizedError{Input: name, Reason: "format not recognised (" + Describe(head) + "); name it with --from " + strings.Join(Names(), "|")}
+		if disk := diskImage(head); disk != "" {
+			return nil, &UnrecognizedError{Input: name, Reason: Describe(head)}
+		}
+		return nil, &UnrecognizedError{Input: name, Reason: "format not recognised (" + Describe(head) + "); name it with --format " + strings.Join(Names(), "|")}
 	}
 	rd, err := format.Read(in)
 	var res *Result

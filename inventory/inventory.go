@@ -73,6 +73,7 @@ type Record struct {
 	Where       string   `json:"where,omitempty"`
 	Message     string   `json:"message,omitempty"`
 	Report      string   `json:"report,omitempty"` // the report file a merged record came from
+	Site        string   `json:"site,omitempty"`   // the site the record was written at (audit --site), else its report's name
 
 	// A live inventory's VM: what its running guest sees, when that
 	// differs from its definition (libvirt draws a new ID on snapshot

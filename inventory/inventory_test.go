@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/genid-migrate/genid-migrate/formats"
 )
 
 // items lists what an inventory yields, reading each item.
@@ -64,8 +66,18 @@ func TestOpen(t *testing.T) {
 	if _, err := Open(context.Background(), []string{"test-inventory://x/"}, Options{Password: "pw"}); err == nil || err.Error() != "opened test-inventory://x/ with pw" {
 		t.Errorf("registered scheme: %v", err)
 	}
-	if _, err := Open(context.Background(), []string{filepath.Join(dir, "missing")}, Options{}); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a missing path: %v", err)
+	// A missing path is an error record of the walk, not the end of it.
+	srcs, err := Open(context.Background(), []string{filepath.Join(dir, "missing"), filepath.Join(dir, "b.vmx")}, Options{})
+	if err != nil || len(srcs) != 2 {
+		t.Fatalf("a missing path among others: %v", err)
+	}
+	var items []Item
+	srcs[0].Items(context.Background(), func(it Item) bool { items = append(items, it); return true })
+	if len(items) != 1 {
+		t.Fatalf("items of a missing path: %d", len(items))
+	}
+	if b := items[0].Read(make([]byte, 8<<10)); len(b.Records) != 1 || b.Records[0].Status != formats.StatusError || !strings.Contains(b.Records[0].Message, "no such file") {
+		t.Errorf("a missing path: %+v", b.Records[0])
 	}
 }
 

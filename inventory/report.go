@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // maxReport is the largest report read back: per-site reports of large
@@ -64,6 +66,9 @@ func DecodeReport(r io.Reader, name string) ([]*Record, error) {
 			}
 			if rec.Report == "" {
 				rec.Report = name
+			}
+			if rec.Site == "" {
+				rec.Site = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 			}
 			rec.Type = ""
 			recs = append(recs, &rec)

@@ -28,10 +28,9 @@ func newWalker() *walker { return &walker{seen: map[[2]uint64]string{}} }
 
 // tree returns the inventory of one path: a file, or a directory and
 // everything under it.
+// A path that cannot be read is an error record of the walk, not the end
+// of it: one missing path among several does not lose the others.
 func (w *walker) tree(path string) (Source, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, err
-	}
 	return &tree{w: w, root: path}, nil
 }
 
@@ -148,7 +147,7 @@ func (w *walker) walk(path string, found func(*file) error) error {
 	st, err := os.Stat(path)
 	switch {
 	case err != nil:
-		return err
+		return found(&file{path: path, err: err})
 	case st.Mode().IsRegular():
 		return found(&file{path: path})
 	case !st.IsDir():

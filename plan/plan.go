@@ -56,6 +56,7 @@ type Unpaired struct {
 // A Plan is the steps and what was left out.
 type Plan struct {
 	Steps           []Step     `json:"steps"`
+	PairErrors      []string   `json:"pair_errors,omitempty"` // rows of the pairs file that could not be used
 	UnpairedSources []Unpaired `json:"unpaired_sources"`
 	UnpairedTargets []Unpaired `json:"unpaired_targets"`
 }
@@ -79,7 +80,11 @@ func Proxmox(entries []audit.Entry, explicit []audit.Pair) *Plan {
 	p := &Plan{Steps: []Step{}, UnpairedSources: []Unpaired{}, UnpairedTargets: []Unpaired{}}
 	isTarget := func(e audit.Entry) bool { return e.Format == "proxmox" }
 	pairedSource, pairedTarget := map[int]bool{}, map[int]bool{}
-	for _, pr := range audit.PairUp(entries, explicit) {
+	pairings, pairErrors := audit.PairUp(entries, explicit)
+	for _, f := range pairErrors {
+		p.PairErrors = append(p.PairErrors, f.Message)
+	}
+	for _, pr := range pairings {
 		s, t := entries[pr.Source], entries[pr.Target]
 		if !isTarget(t) {
 			continue
@@ -222,6 +227,9 @@ func (p *Plan) WriteScript(w io.Writer, about string) error {
 		}
 		line("#   vmgenid now: %s", current)
 		line("set_vmgenid %s '%s' %s", s.VMID, s.Current, s.GUID)
+	}
+	for _, e := range p.PairErrors {
+		line("# %s", comment(e))
 	}
 	if len(p.UnpairedSources)+len(p.UnpairedTargets) > 0 {
 		line("")

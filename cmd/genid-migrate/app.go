@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -24,7 +26,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	app := newApp(stdin, stdout, stderr, &jsonErrors)
-	err := app.Run(optionalValues(args))
+	err := app.Run(interspersed(app, optionalValues(args)))
 	if err == nil {
 		return exitOK
 	}
@@ -53,6 +55,54 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return code
 }
 
+// buildInfo is what version reports.
+type buildInfo struct {
+	Version  string `json:"version"`            // the module version, or (devel)
+	Revision string `json:"revision,omitempty"` // the VCS commit, when built from a checkout
+	Modified bool   `json:"modified,omitempty"` // the checkout had uncommitted changes
+	Go       string `json:"go"`                 // the Go toolchain
+	Platform string `json:"platform"`           // GOOS/GOARCH
+}
+
+func readBuildInfo() buildInfo {
+	b := buildInfo{Version: "(devel)", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			b.Version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				b.Revision = s.Value
+			case "vcs.modified":
+				b.Modified = s.Value == "true"
+			}
+		}
+	}
+	return b
+}
+
+func versionCommand(jsonErrors *bool) *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version, the commit it was built from and the Go toolchain",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print it as JSON"}},
+		Action: func(c *cli.Context) error {
+			*jsonErrors = c.Bool("json")
+			if c.NArg() > 0 {
+				return &usageError{"version takes no arguments"}
+			}
+			b := readBuildInfo()
+			if c.Bool("json") {
+				return writeJSON(c.App.Writer, b)
+			}
+			fmt.Fprintf(c.App.Writer, "%s %s\n", appName, version())
+			fmt.Fprintf(c.App.Writer, "built with %s for %s\n", b.Go, b.Platform)
+			return nil
+		},
+	}
+}
+
 func version() string {
 	v := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -69,7 +119,7 @@ func version() string {
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, jsonErrors *bool) *cli.App {
-	onUsage := func(_ *cli.Context, err error, _ bool) error { return &usageError{err.Error()} }
+	onUsage := func(c *cli.Context, err error, _ bool) error { return &usageError{flagSuggestion(c, err)} }
 	app := &cli.App{
 		Name:    appName,
 		Usage:   "carry a VM generation ID across hypervisors, byte for byte",
@@ -90,7 +140,7 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 		Reader:               stdin,
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		HideHelpCommand:      true,
+		HideHelpCommand:      false,
 		EnableBashCompletion: false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		OnUsageError:         onUsage,
@@ -99,7 +149,11 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return &usageError{fmt.Sprintf("unknown command %q", c.Args().First())}
+				var names []string
+				for _, cmd := range c.App.Commands {
+					names = append(names, cmd.Name)
+				}
+				return &usageError{fmt.Sprintf("unknown command %q%s", c.Args().First(), didYouMean(c.Args().First(), names))}
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -111,6 +165,7 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 			verifyCommand(jsonErrors),
 			auditCommand(jsonErrors),
 			planCommand(jsonErrors),
+			versionCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {
@@ -119,6 +174,16 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 	}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "%s %s\n", appName, c.App.Version) }
 	return app
+}
+
+// looksLikeSuffix reports whether a word after --backup is its suffix: it
+// starts with '.' or '~', names no directory and no existing file.
+func looksLikeSuffix(w string) bool {
+	if w == "" || (w[0] != '.' && w[0] != '~') || strings.ContainsRune(w, '/') {
+		return false
+	}
+	_, err := os.Lstat(w)
+	return err != nil
 }
 
 // optionalValues gives --backup, whose value is optional, its default when
@@ -131,7 +196,14 @@ func optionalValues(args []string) []string {
 			break
 		}
 		if a == "--backup" || a == "-backup" {
-			out[i] = "--backup=" + defaultBackupSuffix
+			// --backup SUFFIX, as help shows it, when the next word is a
+			// suffix (.orig, ~) and not a file; --backup alone otherwise.
+			if i+1 < len(out) && looksLikeSuffix(out[i+1]) {
+				out[i] = "--backup=" + out[i+1]
+				out = append(out[:i+1], out[i+2:]...)
+			} else {
+				out[i] = "--backup=" + defaultBackupSuffix
+			}
 		}
 	}
 	return out

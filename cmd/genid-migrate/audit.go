@@ -6,7 +6,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -72,6 +74,7 @@ Examples:
 			&cli.BoolFlag{Name: "csv", Usage: "print one CSV row per configuration"},
 			&cli.BoolFlag{Name: "all", Usage: "with the readable report, list every configuration"},
 			&cli.StringFlag{Name: "pairs", Usage: "CSV `FILE` of source,target paths to compare"},
+			&cli.StringFlag{Name: "site", Usage: "label every record with `NAME` (kept when reports are merged; a merged report's records are labelled with its file name otherwise)"},
 			&cli.StringFlag{Name: "fix-script", Usage: "write a shell script with the fix of every mismatch to `FILE`, to review and run (never run by audit)"},
 			&cli.StringFlag{Name: "fail-on", Value: strings.Join(audit.DefaultFailOn, ","), Usage: "exit 1 when findings of these `KINDS` exist: " + strings.Join(audit.FindingKinds, ",") + ", or none"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
@@ -144,7 +147,16 @@ func runAudit(c *cli.Context) error {
 	defer stopGC()
 	counters := &audit.Counters{}
 	stop := progress(c, counters)
-	res, err := audit.Run(sources, audit.Options{Pairs: pairs, Workers: c.Int("jobs"), Emit: w.Record, Counters: counters})
+	emit := w.Record
+	if site := c.String("site"); site != "" {
+		emit = func(r *audit.Record) error {
+			if r.Report == "" { // merged records keep their own
+				r.Site = site
+			}
+			return w.Record(r)
+		}
+	}
+	res, err := audit.Run(sources, audit.Options{Pairs: pairs, Workers: c.Int("jobs"), Emit: emit, Counters: counters})
 	stop()
 	if err != nil {
 		return err
@@ -159,6 +171,9 @@ func runAudit(c *cli.Context) error {
 			return fmt.Errorf("--fix-script: %w", err)
 		}
 		fmt.Fprintf(c.App.ErrWriter, "audit: %d fixes written to %s: review it, then run it\n", n, name)
+	}
+	if s := res.Summary; s.Configs > 0 && s.Status[audit.StatusError] == s.Configs {
+		return fmt.Errorf("audit: none of the inputs could be read (%d errors)", s.Configs)
 	}
 	var hit []string
 	for _, k := range audit.FindingKinds {
@@ -184,22 +199,25 @@ func readPairs(name string) ([]audit.Pair, error) {
 	r := csv.NewReader(bounded.LineLimit(f, bounded.MaxLineSize, bounded.MaxFileSize))
 	r.FieldsPerRecord = 2
 	r.Comment = '#'
-	rows, err := r.ReadAll()
-	var ie *genid.InputError
-	switch {
-	case errors.As(err, &ie):
-		return nil, genid.WithFile(err, name)
-	case err != nil:
-		return nil, &usageError{fmt.Sprintf("--pairs %s: %v (want CSV rows of source,target)", name, err)}
-	}
 	var out []audit.Pair
-	for i, row := range rows {
-		if i == 0 && strings.EqualFold(row[0], "source") && strings.EqualFold(row[1], "target") {
+	for first := true; ; first = false {
+		row, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		var ie *genid.InputError
+		switch {
+		case errors.As(err, &ie):
+			return nil, genid.WithFile(err, name)
+		case err != nil:
+			return nil, &usageError{fmt.Sprintf("--pairs %s: %v (want CSV rows of source,target)", name, err)}
+		}
+		if first && strings.EqualFold(row[0], "source") && strings.EqualFold(row[1], "target") {
 			continue
 		}
-		out = append(out, audit.Pair{Source: strings.TrimSpace(row[0]), Target: strings.TrimSpace(row[1])})
+		line, _ := r.FieldPos(0)
+		out = append(out, audit.Pair{Source: strings.TrimSpace(row[0]), Target: strings.TrimSpace(row[1]), Row: line, Dir: filepath.Dir(name)})
 	}
-	return out, nil
 }
 
 // gcBudget sets the garbage collector for an audit. Records stream out and

@@ -44,7 +44,7 @@ Examples:
 			}
 			to := targets.ByName(c.String("to"))
 			if to == nil {
-				return &usageError{fmt.Sprintf("--to %q: want one of %s", c.String("to"), strings.Join(targets.Names(), ", "))}
+				return &usageError{fmt.Sprintf("--to %q: want one of %s%s", c.String("to"), strings.Join(targets.Names(), ", "), didYouMean(c.String("to"), targets.Names()))}
 			}
 			o := showInputs
 			o.vmTarget = to.Uses("vm")
@@ -53,6 +53,13 @@ Examples:
 				return err
 			}
 			if len(ins.list) != 1 {
+				if ins.list[0].fromDir {
+					var names []string
+					for _, in := range ins.list {
+						names = append(names, in.value)
+					}
+					return &usageError{fmt.Sprintf("convert reads one input; the folder holds %d configurations: %s", len(ins.list), strings.Join(names, ", "))}
+				}
 				return &usageError{fmt.Sprintf("convert reads one input, %d given", len(ins.list))}
 			}
 			opt := targets.Options{VMID: c.String("vmid"), Namespace: c.String("namespace")}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,6 +24,7 @@ type input struct {
 	qmp     bool             // a QMP socket
 	vm      string           // a VM of the live inventory value names (--vm, or --libvirt's DOMAIN)
 	value   string           // the value, socket, URI or path
+	fromDir bool             // a file found in a directory given as an input: look-alikes are skipped
 }
 
 // name is the input as the user gave it, for messages and JSON.
@@ -39,9 +42,9 @@ func (in input) name() string {
 // command takes the literal values, a flag that forces a format, --vm for
 // an inventory URI, and maybe --qmp.
 type inputOptions struct {
-	formatFlag string // the flag that names a format: "from", or rewrite's "from-format"
-	qmp        bool   // --qmp is an input
-	vmTarget   bool   // --vm also names the target (convert --to kubevirt or incus), so it needs no inventory
+	formatAliases []string // older names of --format: show's --from, rewrite's --from-format
+	qmp           bool     // --qmp is an input
+	vmTarget      bool     // --vm also names the target (convert --to kubevirt or incus), so it needs no inventory
 }
 
 // flags returns the command's input flags.
@@ -51,7 +54,7 @@ func (o inputOptions) flags() []cli.Flag {
 		flags = append(flags, &cli.StringFlag{Name: "qmp", Usage: "read what a running QEMU guest sees through its QMP `SOCKET` (unix path or 127.0.0.1:PORT)"})
 	}
 	flags = append(flags,
-		&cli.StringFlag{Name: o.formatFlag, Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
+		&cli.StringFlag{Name: "format", Aliases: o.formatAliases, Usage: "read files as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
 		&cli.StringFlag{Name: "vm", Usage: "the VM to read from an inventory URI (vpx://, esx://, https://…/sdk, qemu:///…): its `NAME` or inventory path", Category: "inventories"},
 		passwordFileFlag,
 		labelConventionFlag,
@@ -138,10 +141,10 @@ func (o inputOptions) parse(c *cli.Context, paths []string) (*inputs, error) {
 	if c.IsSet("vm") && uris == 0 && !o.vmTarget {
 		return nil, &usageError{"--vm picks a VM of an inventory URI (vpx://, esx://, https://…/sdk, qemu:///…), and none is given"}
 	}
-	if c.IsSet(o.formatFlag) {
-		f := formats.ByName(c.String(o.formatFlag))
+	if c.IsSet("format") {
+		f := formats.ByName(c.String("format"))
 		if f == nil {
-			return nil, &usageError{fmt.Sprintf("--%s %q: want one of %s", o.formatFlag, c.String(o.formatFlag), strings.Join(formats.Names(), ", "))}
+			return nil, &usageError{fmt.Sprintf("--format %q: want one of %s%s", c.String("format"), strings.Join(formats.Names(), ", "), didYouMean(c.String("format"), formats.Names()))}
 		}
 		ins.format = f
 	}
@@ -219,14 +222,36 @@ func readInputs(c *cli.Context, o inputOptions) (*inputs, error) {
 		}
 		return ins, nil
 	}
+	var dirFiles map[string]bool
+	var expanded []string
 	for _, p := range paths {
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return nil, &usageError{p + " is a directory: show and convert read configuration files"}
+		st, err := os.Stat(p)
+		if err != nil || !st.IsDir() {
+			expanded = append(expanded, p)
+			continue
 		}
+		// A VM's folder: the configurations in it, by content.
+		files, err := configsIn(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
+			return nil, &usageError{p + " is a directory with no VM configuration in it (nothing is read by its name; disks and logs are skipped)"}
+		}
+		if dirFiles == nil {
+			dirFiles = map[string]bool{}
+		}
+		for _, f := range files {
+			dirFiles[f] = true
+		}
+		expanded = append(expanded, files...)
 	}
-	ins, err := o.parse(c, paths)
+	ins, err := o.parse(c, expanded)
 	if err != nil {
 		return nil, err
+	}
+	for i := range ins.list {
+		ins.list[i].fromDir = dirFiles[ins.list[i].value] && ins.list[i].literal == nil
 	}
 	if ins.stdin() > 1 {
 		return nil, &usageError{"standard input (-) can be read only once"}
@@ -235,4 +260,38 @@ func readInputs(c *cli.Context, o inputOptions) (*inputs, error) {
 		return nil, &usageError{"no input: give a file, - for standard input, a value with --vmx, --guid, --windows, --hyperv, --bytes or --xen, --qmp SOCKET, or an inventory URI with --vm NAME"}
 	}
 	return ins, nil
+}
+
+// configsIn returns the files under dir whose content is in a format this
+// tool reads, in walk order (each directory's entries by name).
+func configsIn(dir string) ([]string, error) {
+	var out []string
+	head := make([]byte, formats.SniffSize)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable: not shown; audit reports such paths
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return nil
+		}
+		n, _ := f.ReadAt(head, 0)
+		if formats.DetectFile(f, st.Size(), head[:n]) == nil {
+			return nil
+		}
+		if _, err := formats.ReadFile(p, nil, nil); genid.ClassOf(err) == genid.ClassNotVM {
+			return nil // a look-alike: a .vmsd beside the .vmx
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
 }

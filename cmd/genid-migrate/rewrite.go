@@ -20,8 +20,9 @@ import (
 const defaultBackupSuffix = ".bak"
 
 // rewriteInputs are the inputs rewrite reads its ID from: --from names a
-// SOURCE file there, so the format is forced with --from-format.
-var rewriteInputs = inputOptions{formatFlag: "from-format"}
+// SOURCE file there, so the format is forced with --format (once
+// --from-format, still accepted).
+var rewriteInputs = inputOptions{formatAliases: []string{"from-format"}}
 
 func rewriteCommand(jsonErrors *bool) *cli.Command {
 	flags := []cli.Flag{
@@ -93,12 +94,15 @@ func rewrite(c *cli.Context) error {
 		return &usageError{fmt.Sprintf("rewrite takes one DOMAIN, %d given", c.NArg())}
 	}
 	domPath := c.Args().First()
-	src, err := rewriteSource(c, domPath)
-	if err != nil {
-		return err
-	}
 	if c.IsSet("libvirt") {
+		src, err := rewriteSource(c, domPath)
+		if err != nil {
+			return err
+		}
 		return rewriteLibvirt(c, src, domPath)
+	}
+	if c.String("from") == "-" && domPath == "-" {
+		return &usageError{"SOURCE and DOMAIN cannot both be standard input"}
 	}
 	inPlace, check, dry := c.Bool("in-place"), c.Bool("check"), c.Bool("dry-run")
 	switch {
@@ -106,6 +110,8 @@ func rewrite(c *cli.Context) error {
 		return &usageError{"--in-place needs a DOMAIN file, not standard input"}
 	case c.IsSet("backup") && !inPlace:
 		return &usageError{"--backup goes with --in-place"}
+	case c.IsSet("backup") && c.String("backup") == "":
+		return &usageError{"--backup= has an empty suffix, which would overwrite DOMAIN itself: give one, such as --backup .orig, or --backup alone for " + defaultBackupSuffix}
 	case check && (inPlace || dry):
 		return &usageError{"--check writes nothing: it does not combine with --in-place or --dry-run"}
 	case dry && inPlace:
@@ -116,7 +122,13 @@ func rewrite(c *cli.Context) error {
 			return &usageError{fmt.Sprintf("--in-place needs a regular DOMAIN file, and %s is not one; drop --in-place to print the result", domPath)}
 		}
 	}
+	// The document first: a DOMAIN of the wrong kind (arguments swapped)
+	// is the mistake to name, whatever the source holds.
 	name, doc, kind, err := readDocument(c, domPath)
+	if err != nil {
+		return err
+	}
+	src, err := rewriteSource(c, domPath)
 	if err != nil {
 		return err
 	}
@@ -174,7 +186,17 @@ func readDocument(c *cli.Context, path string) (name string, doc []byte, kind *e
 	case f != nil && f.Name == formats.OVA:
 		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "an OVA archive: rewrite edits the descriptor inside it; extract it (tar xf), rewrite the .ovf with --in-place (its .mf follows), and pack it again with the .ovf first (tar cf NAME.ova NAME.ovf NAME.mf NAME-disk1.vmdk …)"}
 	case f != nil:
-		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "a " + f.Description + ": rewrite edits " + editable + "; to carry the ID there, see convert --to"}
+		how := map[string]string{
+			formats.Proxmox:    "set its vmgenid on the node with qm set VMID --vmgenid GUID: genid-migrate convert --to proxmox --vmid VMID SOURCE prints it, plan --to proxmox writes a checked script",
+			formats.HyperVVMCX: "Hyper-V configurations are read, never written: is it the source? (rewrite --from VM.vmcx DOMAIN)",
+			formats.HyperVXML:  "Hyper-V configurations are read, never written: is it the source? (rewrite --from VM.xml DOMAIN)",
+			formats.QEMU:       "give QEMU the device genid-migrate convert --to qemu SOURCE prints",
+			formats.KubeVirt:   "KubeVirt takes the ID through a hook: genid-migrate convert --to kubevirt --vm NAME SOURCE",
+		}[f.Name]
+		if how == "" {
+			how = "to carry the ID there, see convert --to"
+		}
+		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "a " + f.Description + ": rewrite edits " + editable + "; " + how}
 	default:
 		return name, nil, nil, &formats.UnrecognizedError{Input: name, Reason: "not a document rewrite edits (" + editable + "): " + formats.Describe(head)}
 	}

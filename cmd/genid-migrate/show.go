@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/genid-migrate/genid-migrate/genid"
 )
 
 func showCommand(jsonErrors *bool) *cli.Command {
@@ -11,7 +13,8 @@ func showCommand(jsonErrors *bool) *cli.Command {
 		Name:      "show",
 		Usage:     "print every spelling of the generation ID in each input",
 		ArgsUsage: "[INPUT…]",
-		Description: `Reads each INPUT (a file, or - for standard input) and each literal value, and
+		Description: `Reads each INPUT (a file, a VM's folder, whose configurations are found by content,
+or - for standard input) and each literal value, and
 prints the 16 bytes the guest sees and every spelling of them: Windows (VMGENID.EXE),
 the GUID for QEMU, libvirt and Proxmox, VMware, Hyper-V and Xen. An inventory URI
 (vpx://, esx://, https://…/sdk, qemu:///…) with --vm NAME reads one VM of a vCenter,
@@ -43,8 +46,12 @@ Examples:
 				firstErr error
 				items    []any
 			)
-			for i, in := range ins.list {
+			shown := 0
+			for _, in := range ins.list {
 				r, err := ins.readInput(c, in)
+				if err != nil && in.fromDir && genid.ClassOf(err) == genid.ClassNotVM {
+					continue // a look-alike in a VM's folder (a .vmsd beside the .vmx)
+				}
 				if err != nil {
 					if firstErr == nil {
 						firstErr = err
@@ -62,9 +69,10 @@ Examples:
 					items = append(items, newRecord(r))
 					continue
 				}
-				if i > 0 {
+				if shown > 0 {
 					fmt.Fprintln(c.App.Writer)
 				}
+				shown++
 				if err := printHuman(c.App.Writer, r); err != nil {
 					return err
 				}
@@ -87,4 +95,4 @@ Examples:
 }
 
 // showInputs are the inputs show and convert read.
-var showInputs = inputOptions{formatFlag: "from", qmp: true}
+var showInputs = inputOptions{formatAliases: []string{"from"}, qmp: true}

@@ -21,7 +21,7 @@ import (
 
 // verifyInputs are the inputs verify reads SOURCE from: --from forces its
 // format; --qmp is the guest side, not an input.
-var verifyInputs = inputOptions{formatFlag: "from"}
+var verifyInputs = inputOptions{formatAliases: []string{"from"}}
 
 func verifyCommand(jsonErrors *bool) *cli.Command {
 	return &cli.Command{
@@ -52,7 +52,7 @@ Examples:
    genid-migrate verify --expect win2019-dc01.vmx --libvirt qemu:///system dc01`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "expect", Usage: "the `SOURCE` configuration the guest should match"},
-			&cli.StringFlag{Name: "from", Usage: "read SOURCE as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
+			&cli.StringFlag{Name: "format", Aliases: []string{"from"}, Usage: "read SOURCE as `FORMAT` instead of detecting it: " + strings.Join(formats.Names(), ", ")},
 			&cli.StringFlag{Name: "guest", Usage: "what the guest showed, as `TEXT`"},
 			&cli.StringFlag{Name: "guest-file", Usage: "what the guest showed, from `FILE` (- for standard input)"},
 			&cli.StringFlag{Name: "qmp", Usage: "read the running guest through this QMP `SOCKET`"},
@@ -206,6 +206,9 @@ func printVerify(w io.Writer, r verifyReport) {
 		return
 	case r.Match:
 		fmt.Fprintf(w, "MATCH: the guest sees %s, as %s says\n  guest bytes  %s\n", r.Guest.Windows, r.Source, r.Guest.GuestBytes)
+		if r.Evidence == string(guest.ADFull) {
+			fmt.Fprintln(w, "  (from msDS-GenerationId: its first 8 bytes are G's by a recorded observation; the order of the last 8 is assumed)")
+		}
 		if r.HostGUID != "" {
 			fmt.Fprintf(w, "  read from guest memory at %s; QMP guid %s\n", r.Address, r.HostGUID)
 		}

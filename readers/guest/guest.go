@@ -9,9 +9,15 @@
 //     /dev/mem recipe of docs/byte-order.md prints them);
 //   - QMP query-vm-generation-id JSON, {"return":{"guid":…}} or {"guid":…}:
 //     the host's view, in the QEMU convention;
-//   - Active Directory's msDS-GenerationId: 8 bytes, hex or LDIF base64
-//     ("msDS-GenerationId:: JSmjX9xXWHs="). It holds only the low half of
-//     the ID (G[0:8]), so a comparison can only be partial.
+//   - Active Directory's msDS-GenerationId, in hex, LDIF base64
+//     ("msDS-GenerationId:: JSmjX9xXWHs=") or PowerShell's decimal bytes
+//     (Get-ADObject … -Properties msDS-GenerationId prints
+//     "{37, 41, 163, …}"). The AD schema gives the attribute 16 bytes
+//     (ms-DS-Generation-Id: Range-Lower and Range-Upper 16); a recorded
+//     observation (tksh164/get-vm-generation-id) shows its first 8 bytes
+//     equal to G[0:8]. 16 bytes are compared whole, in guest-memory order
+//     (assumed for the second half, which no observation here confirms);
+//     8 bytes, as some tools show, only as the low half.
 package guest
 
 import (
@@ -35,6 +41,7 @@ const (
 	GuestBytes Kind = "bytes"      // the 16 bytes (hexdump, xxd, plain hex)
 	QMP        Kind = "qmp"        // query-vm-generation-id: the host's view
 	AD         Kind = "ad-partial" // msDS-GenerationId: the low 8 bytes only
+	ADFull     Kind = "ad"         // msDS-GenerationId: 16 bytes
 )
 
 // Evidence is what a guest (or QEMU) showed.
@@ -51,6 +58,8 @@ var (
 	windowsRe = regexp.MustCompile(`(?i)(?:^|[\s:=])([0-9a-f]{1,16}):([0-9a-f]{1,16})\s*$`)
 	ldifRe    = regexp.MustCompile(`(?i)msDS-GenerationId::\s*([A-Za-z0-9+/=]+)`)
 	offsetRe  = regexp.MustCompile(`^[0-9a-fA-F]{4,16}:?\s`)
+	decimalRe = regexp.MustCompile(`^\{?\s*\d{1,3}(\s*,\s*\d{1,3})*\s*\}?$`)
+	halfRe    = regexp.MustCompile(`(?i)^(?:[a-z ]*[:=]\s*)?([0-9a-f]{9,16}):?$`)
 )
 
 // Parse reads evidence from text. Errors are [*genid.InputError] values,
@@ -67,6 +76,9 @@ func Parse(text string) (*Evidence, error) {
 	}
 	// Lines are numbered in the text as given, leading blank lines included.
 	first := 1 + strings.Count(text[:strings.Index(text, t)], "\n")
+	if b, ok := decimalBytes(t); ok {
+		return ad(b), nil
+	}
 	if strings.HasPrefix(t, "{") {
 		ev, err := parseQMP(t)
 		if err != nil {
@@ -77,10 +89,13 @@ func Parse(text string) (*Evidence, error) {
 	if m := ldifRe.FindStringSubmatchIndex(t); m != nil {
 		v := t[m[2]:m[3]]
 		b, err := base64.StdEncoding.DecodeString(v)
-		if err != nil || len(b) != 8 {
-			return nil, &genid.InputError{Line: first + strings.Count(t[:m[0]], "\n"), Key: "msDS-GenerationId", Err: fmt.Errorf("%q: want 8 bytes in base64", v)}
+		if err != nil || len(b) != 8 && len(b) != 16 {
+			return nil, &genid.InputError{Line: first + strings.Count(t[:m[0]], "\n"), Key: "msDS-GenerationId", Err: fmt.Errorf("%q: want 16 bytes (or 8) in base64", v)}
 		}
-		return partial(b), nil
+		return ad(b), nil
+	}
+	if m := halfRe.FindStringSubmatch(t); m != nil && !strings.Contains(t, "\n") {
+		return nil, &genid.InputError{Line: first, Err: fmt.Errorf("%q is one 64-bit number; VMGENID.EXE prints two, low:high (such as 8987940a09512cc5:e81510634ff550b9): paste the whole line", m[1])}
 	}
 	lines := strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n")
 	// VMGENID.EXE: the last line that ends in low:high.
@@ -104,6 +119,47 @@ func Parse(text string) (*Evidence, error) {
 		return partial(b), nil
 	}
 	return nil, &genid.InputError{Err: fmt.Errorf("found %d bytes of hex; the guest's generation ID is 16 bytes (msDS-GenerationId 8)", len(b))}
+}
+
+// ad is msDS-GenerationId's value: whole when it has 16 bytes.
+func ad(b []byte) *Evidence {
+	if len(b) == 16 {
+		return &Evidence{Kind: ADFull, ID: genid.ID(b)}
+	}
+	return partial(b)
+}
+
+// decimalBytes reads PowerShell's rendering of a byte array: one decimal
+// per line, or "{37, 41, …}" after an optional "msDS-GenerationId :"
+// label; 8 or 16 bytes.
+func decimalBytes(t string) ([]byte, bool) {
+	if i := strings.Index(strings.ToLower(t), "msds-generationid"); i >= 0 {
+		rest := t[i+len("msds-generationid"):]
+		rest = strings.TrimLeft(rest, " \t")
+		if !strings.HasPrefix(rest, ":") {
+			return nil, false
+		}
+		t = strings.TrimSpace(rest[1:])
+	}
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(t, "\n", ", ")), " ")
+	if !decimalRe.MatchString(flat) {
+		return nil, false
+	}
+	var out []byte
+	for _, f := range strings.FieldsFunc(flat, func(r rune) bool { return r == ',' || r == ' ' || r == '{' || r == '}' }) {
+		n := 0
+		for _, c := range f {
+			n = n*10 + int(c-'0')
+		}
+		if n > 255 {
+			return nil, false
+		}
+		out = append(out, byte(n))
+	}
+	if len(out) != 8 && len(out) != 16 {
+		return nil, false
+	}
+	return out, true
 }
 
 func partial(b []byte) *Evidence {

@@ -96,3 +96,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestADForms: msDS-GenerationId as PowerShell, LDIF and ldp print it, 16
+// bytes or 8; a lone 64-bit number is half of VMGENID.EXE's output.
+func TestADForms(t *testing.T) {
+	// The seed VMware VM (vectors.json seed-vmware): G = c5 2c 51 09 0a 94 87 89 b9 50 f5 4f 63 10 15 e8.
+	g := "c52c51090a948789b950f54f631015e8"
+	for _, tc := range []struct {
+		name, in string
+		kind     Kind
+		hex      string // the known bytes
+	}{
+		{"powershell table", "msDS-GenerationId : {197, 44, 81, 9, 10, 148, 135, 137, 185, 80, 245, 79, 99, 16, 21, 232}", ADFull, g},
+		{"powershell list", "197\n44\n81\n9\n10\n148\n135\n137\n185\n80\n245\n79\n99\n16\n21\n232\n", ADFull, g},
+		{"powershell 8", "{197, 44, 81, 9, 10, 148, 135, 137}", AD, g[:16]},
+		{"ldif 16", "msDS-GenerationId:: xSxRCQqUh4m5UPVPYxAV6A==", ADFull, g},
+		{"ldif 8", "msDS-GenerationId:: xSxRCQqUh4k=", AD, g[:16]},
+	} {
+		ev, err := Parse(tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if ev.Kind != tc.kind || !strings.HasPrefix(ev.ID.GuestBytes(), tc.hex) || ev.Partial != (tc.kind == AD) {
+			t.Errorf("%s: %+v", tc.name, ev)
+		}
+	}
+	for _, half := range []string{"8987940a09512cc5", "VmCounterValue: 8987940a09512cc5"} {
+		if _, err := Parse(half); err == nil || !strings.Contains(err.Error(), "paste the whole line") {
+			t.Errorf("%q: %v", half, err)
+		}
+	}
+}
