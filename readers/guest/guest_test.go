@@ -128,3 +128,12 @@ func TestADForms(t *testing.T) {
 		}
 	}
 }
+
+// TestVirshMonitorOutput: virsh qemu-monitor-command prints QMP's reply
+// with libvirt's id.
+func TestVirshMonitorOutput(t *testing.T) {
+	ev, err := Parse(`{"return":{"guid":"09512cc5-940a-8987-b950-f54f631015e8"},"id":"libvirt-416"}` + "\n")
+	if err != nil || ev.Kind != QMP || ev.ID.GuestBytes() != "c52c51090a948789b950f54f631015e8" { // vector seed-vmware
+		t.Errorf("%+v, %v", ev, err)
+	}
+}
