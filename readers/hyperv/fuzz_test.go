@@ -39,7 +39,7 @@ func FuzzReadXML(f *testing.F) {
 		var ie *genid.InputError
 		switch {
 		case err == nil:
-		case errors.Is(err, genid.ErrNotFound), errors.As(err, &ie):
+		case errors.Is(err, genid.ErrNotFound), errors.Is(err, genid.ErrNotVM), errors.As(err, &ie):
 			return
 		default:
 			t.Fatalf("untyped error %T: %v", err, err)
