@@ -82,6 +82,11 @@ func TestCorpus(t *testing.T) {
 	if res.Summary.Configs != len(expected)-counts["skip"] {
 		t.Errorf("audit: %d records for %d configurations", res.Summary.Configs, len(expected)-counts["skip"])
 	}
+	for _, e := range res.Entries {
+		if strings.HasPrefix(e.Message, audit.InternalError) {
+			t.Errorf("%s: %s", e.Path, e.Message)
+		}
+	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
 		case "missing":

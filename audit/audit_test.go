@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -159,6 +160,11 @@ func TestMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, e := range whole.Entries {
+		if strings.HasPrefix(e.Message, InternalError) {
+			t.Errorf("%s: %s", e.Path, e.Message)
+		}
+	}
 	sites := []string{"inv/hyperv", "inv/hyperv-2012", "inv/libvirt", "inv/proxmox", "inv/vmware"}
 	var reports []string
 	for i, s := range sites {
@@ -232,4 +238,33 @@ func FuzzDecodeReport(f *testing.F) {
 			t.Fatalf("round trip changed the records:\n%+v\n%+v", recs, again)
 		}
 	})
+}
+
+type panicky struct{}
+
+func (panicky) Read([]byte) inventory.Batch { panic("a reader bug") }
+func (panicky) Path() string                { return "vm/broken.vmx" }
+
+type panickySource struct{}
+
+func (panickySource) Items(_ context.Context, yield func(inventory.Item) bool) error {
+	yield(panicky{})
+	return nil
+}
+
+// TestPanicIsolated: a reader that panics gives an error record naming
+// the file, and the audit goes on.
+func TestPanicIsolated(t *testing.T) {
+	src, err := inventory.Files("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(append([]inventory.Source{panickySource{}}, src...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := res.Entries[0]
+	if e.Path != "vm/broken.vmx" || e.Status != StatusError || !strings.HasPrefix(e.Message, InternalError) || len(res.Entries) < 2 {
+		t.Errorf("%+v (%d entries)", e, len(res.Entries))
+	}
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -78,7 +79,7 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 			defer wg.Done()
 			buf := make([]byte, 8<<10)
 			for j := range jobs {
-				b := j.item.Read(buf)
+				b := readItem(j.item, buf)
 				if opt.Counters != nil {
 					opt.Counters.Files.Add(1)
 					opt.Counters.Configs.Add(int64(len(b.Records)))
@@ -156,6 +157,25 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// readItem reads one item, turning a panic in a reader into an error
+// record that names the item: one bad file never ends an audit.
+func readItem(it inventory.Item, buf []byte) (b inventory.Batch) {
+	defer func() {
+		if r := recover(); r != nil {
+			path := "(an inventory item)"
+			if p, ok := it.(interface{ Path() string }); ok {
+				path = p.Path()
+			}
+			b = inventory.Batch{Records: []*Record{inventory.ErrorRecord(path, "", fmt.Errorf("%s: %v", InternalError, r))}}
+		}
+	}()
+	return it.Read(buf)
+}
+
+// InternalError starts the message of a record whose reading panicked: a
+// bug, never an input's fault.
+const InternalError = "internal error while reading this file (a bug in genid-migrate, please report it)"
 
 func (r *Result) add(rec *Record) {
 	r.Summary.Configs++

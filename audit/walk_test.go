@@ -1,11 +1,14 @@
 package audit
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/genid-migrate/genid-migrate/inventory"
 )
 
 // TestHostileTree: loops, dangling links, oversized and oddly named files
@@ -40,7 +43,6 @@ func TestHostileTree(t *testing.T) {
 	}
 	want := map[string]string{
 		"ok.vmx":           string(StatusOK),
-		"loop":             "already scanned",
 		"dangling.vmx":     "symbolic link",
 		"big.vmx":          "over the 64 MiB limit",
 		"odd-\xff\xfe.vmx": "not valid UTF-8",
@@ -56,9 +58,28 @@ func TestHostileTree(t *testing.T) {
 			t.Errorf("%q: %s %q, want %q", name, e.Status, e.Message, w)
 		}
 	}
-	// In the tree the pipe is skipped and counted; as an argument it is a record.
-	if res.Summary.Skipped != 1 || res.Summary.Files != res.Summary.Configs+1 {
-		t.Errorf("summary %+v: want the pipe in the tree skipped and counted", res.Summary)
+	// In the tree the pipe is skipped and counted; as an argument it is a
+	// record. The directory link inside the tree is not followed (find -H).
+	if _, ok := byName["loop"]; ok || res.Summary.Skipped != 2 || res.Summary.Files != res.Summary.Configs+2 {
+		t.Errorf("summary %+v: want the pipe in the tree and the link skipped and counted", res.Summary)
+	}
+
+	// With --follow, links are followed, loops found, and a link into /proc
+	// or onto another filesystem is not entered.
+	must(os.Symlink("/proc", filepath.Join(dir, "a", "proc")))
+	srcs, err := inventory.Open(context.Background(), []string{dir}, inventory.Options{Follow: true})
+	must(err)
+	res, err = Run(srcs, Options{})
+	must(err)
+	byName = map[string]Entry{}
+	for _, e := range res.Entries {
+		byName[filepath.Base(e.Path)] = e
+	}
+	if e := byName["loop"]; !strings.Contains(e.Message, "already scanned") {
+		t.Errorf("--follow: the loop: %+v", e)
+	}
+	if e := byName["proc"]; !strings.Contains(e.Message, "kernel interface: not followed") {
+		t.Errorf("--follow: /proc: %+v", e)
 	}
 	if os.Geteuid() != 0 { // root reads anything
 		if e := byName["locked.vmx"]; e.Status != StatusError || !strings.Contains(e.Message, "permission denied") {

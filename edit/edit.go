@@ -253,13 +253,24 @@ func (p *Plan) Write(path, backupSuffix string) (backup string, err error) {
 	if !p.Changed() {
 		return "", nil
 	}
-	if backup, err = atomicfile.Replace(path, p.Before, p.After, backupSuffix); err != nil {
+	res, err := atomicfile.Replace(path, p.Before, p.After, backupSuffix)
+	p.noteRemoved(res.Removed)
+	if err != nil {
 		return "", err
 	}
 	for _, f := range p.Also {
-		if _, err := atomicfile.Replace(f.Path, f.Before, f.After, backupSuffix); err != nil {
-			return backup, fmt.Errorf("%s was written, but not %s: %w", path, f.Path, err)
+		r, err := atomicfile.Replace(f.Path, f.Before, f.After, backupSuffix)
+		p.noteRemoved(r.Removed)
+		if err != nil {
+			return res.Backup, fmt.Errorf("%s was written, but not %s: %w", path, f.Path, err)
 		}
 	}
-	return backup, nil
+	return res.Backup, nil
+}
+
+// noteRemoved says which leftovers of a killed run were removed.
+func (p *Plan) noteRemoved(paths []string) {
+	for _, r := range paths {
+		p.Warnings = append(p.Warnings, "removed "+r+", a temporary file left by an earlier run that was interrupted")
+	}
 }

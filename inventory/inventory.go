@@ -166,8 +166,13 @@ func itoa(v int64) string {
 	return string(b[i:])
 }
 
-// Options are what opening a live inventory may need beyond its URI.
+// Options are what opening a live inventory may need beyond its URI,
+// and how file trees are walked.
 type Options struct {
+	// Follow follows directory links met inside a file tree, within the
+	// filesystems of the paths given and never into /proc, /sys or /dev;
+	// without it only links given as paths are followed (find -H).
+	Follow bool
 	// Password is the password to log in with when the URI has none, from
 	// GENID_MIGRATE_PASSWORD or --password-file; it is never printed.
 	Password string
@@ -241,6 +246,7 @@ func Open(ctx context.Context, args []string, opt Options) (out []Source, err er
 		}
 	}()
 	w := newWalker()
+	w.follow = opt.Follow
 	for _, a := range args {
 		if scheme, _, ok := strings.Cut(a, "://"); ok && !strings.ContainsAny(scheme, `/\`) {
 			s, err := OpenURI(ctx, a, opt)

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/genid-migrate/genid-migrate/formats"
 )
@@ -91,5 +93,26 @@ func TestRedact(t *testing.T) {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFIFOAfterListing: a file that is a named pipe by the time it is
+// read gives an error record at once instead of hanging the audit.
+func TestFIFOAfterListing(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "dc01.vmx")
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skip("no mkfifo here:", err)
+	}
+	f := &file{path: p} // listed as a regular file, now a pipe
+	done := make(chan Batch, 1)
+	go func() { done <- f.Read(make([]byte, 8<<10)) }()
+	select {
+	case b := <-done:
+		if len(b.Records) != 1 || b.Records[0].Status != formats.StatusError || !strings.Contains(b.Records[0].Message, "named pipe") {
+			t.Errorf("%+v", b.Records)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a named pipe hung")
 	}
 }

@@ -22,15 +22,59 @@ import (
 // directory reached from two of them (or twice through links) is read once.
 type walker struct {
 	seen map[[2]uint64]string // directory (device, inode) → first path
+
+	// follow makes directory links inside a tree followed (audit
+	// --follow), within the filesystems of the roots, never into /proc,
+	// /sys or /dev. Without it they are not followed, as find -H does:
+	// links given as arguments are (datastores are links), links met
+	// inside are not.
+	follow bool
+	devs   map[uint64]bool // the filesystems of the roots, with follow
 }
 
-func newWalker() *walker { return &walker{seen: map[[2]uint64]string{}} }
+func newWalker() *walker { return &walker{seen: map[[2]uint64]string{}, devs: map[uint64]bool{}} }
+
+// pseudo are the trees a walk never enters: kernel interfaces, where a
+// read can block or consume (/proc/kmsg) and nothing is a configuration.
+var pseudo = []string{"/proc", "/sys", "/dev"}
+
+// inPseudo reports whether the resolved path p is in one of them.
+func inPseudo(p string) bool {
+	for _, d := range pseudo {
+		if p == d || strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// mayEnter says whether a directory link met inside a tree is followed,
+// and why not.
+func (w *walker) mayEnter(link string) (bool, string) {
+	if !w.follow {
+		return false, ""
+	}
+	real, err := filepath.EvalSymlinks(link)
+	if err != nil {
+		return false, err.Error()
+	}
+	if inPseudo(real) {
+		return false, "a link into " + real + ", a kernel interface: not followed"
+	}
+	if key, ok := dirKey(real); ok && !w.devs[key[0]] {
+		return false, "a link to " + real + ", on another filesystem than the paths given: not followed"
+	}
+	return true, ""
+}
 
 // tree returns the inventory of one path: a file, or a directory and
 // everything under it.
 // A path that cannot be read is an error record of the walk, not the end
 // of it: one missing path among several does not lose the others.
 func (w *walker) tree(path string) (Source, error) {
+	if key, ok := dirKey(path); ok {
+		w.devs[key[0]] = true
+	}
 	return &tree{w: w, root: path}, nil
 }
 
@@ -75,6 +119,9 @@ func (t *tree) Items(_ context.Context, yield func(Item) bool) error {
 	}
 	return err
 }
+
+// Path returns the file's path, for messages about it.
+func (f *file) Path() string { return f.path }
 
 // file is an item of a tree.
 type file struct {
@@ -132,6 +179,12 @@ func (w *walker) walk(path string, found func(*file) error) error {
 				case err != nil:
 					return found(&file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
 				case st.IsDir():
+					if ok, why := w.mayEnter(p); !ok {
+						if why != "" {
+							return found(&file{path: p, err: errors.New(why)})
+						}
+						return found(&file{path: p, special: true}) // not followed: counted as skipped
+					}
 					return visit(p)
 				case st.Mode().IsRegular():
 					return found(&file{path: p})
@@ -194,11 +247,18 @@ func (f *file) Read(buf []byte) Batch {
 	if f.special {
 		return Batch{Skipped: true}
 	}
-	fh, err := os.Open(f.path)
+	// Non-blocking: a file replaced by a named pipe since the listing
+	// must not hang the audit on open; its type is checked once open.
+	fh, err := os.OpenFile(f.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return one(ErrorRecord(f.path, "", err))
 	}
 	defer fh.Close()
+	if st, err := fh.Stat(); err != nil {
+		return one(ErrorRecord(f.path, "", err))
+	} else if !st.Mode().IsRegular() {
+		return one(ErrorRecord(f.path, "", fmt.Errorf("became %s while the audit ran; not read", kindOf(st.Mode()))))
+	}
 	n, err := io.ReadFull(fh, buf)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return one(ErrorRecord(f.path, "", err))

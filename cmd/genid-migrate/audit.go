@@ -78,6 +78,7 @@ Examples:
 			&cli.StringFlag{Name: "fix-script", Usage: "write a shell script with the fix of every mismatch to `FILE`, to review and run (never run by audit)"},
 			&cli.StringFlag{Name: "fail-on", Value: strings.Join(audit.DefaultFailOn, ","), Usage: "exit 1 when findings of these `KINDS` exist: " + strings.Join(audit.FindingKinds, ",") + ", or none"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
+			followFlag,
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "files read in parallel (default: twice the CPUs)"},
 			passwordFileFlag,
 		},

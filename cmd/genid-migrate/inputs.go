@@ -74,9 +74,13 @@ func libvirtFlag(usage string) cli.Flag {
 // from; GENID_MIGRATE_PASSWORD is the other way, and a URI's own the last.
 var passwordFileFlag = &cli.StringFlag{Name: "password-file", Usage: "read the password of a live inventory from `FILE` (else GENID_MIGRATE_PASSWORD)", Category: "inventories"}
 
-// inventoryOptions returns what opening a live inventory needs.
+// followFlag makes directory links inside a tree followed.
+var followFlag = &cli.BoolFlag{Name: "follow", Aliases: []string{"L"}, Usage: "follow directory links met inside the trees (links given as paths always are), staying on the same filesystems and out of /proc, /sys and /dev"}
+
+// inventoryOptions returns what opening an inventory needs.
 func inventoryOptions(c *cli.Context) (inventory.Options, error) {
 	var opt inventory.Options
+	opt.Follow = c.Bool("follow")
 	if name := c.String("password-file"); name != "" {
 		b, err := bounded.ReadFile(name, 64<<10, "a password file")
 		if err != nil {

@@ -41,6 +41,7 @@ Examples:
 			&cli.StringFlag{Name: "pairs", Usage: "CSV `FILE` of source,target paths, tried before UUIDs and names"},
 			&cli.BoolFlag{Name: "json", Usage: "print the plan as JSON instead of a script"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no summary on standard error"},
+			followFlag,
 			passwordFileFlag,
 		},
 		Action: func(c *cli.Context) error {

@@ -278,7 +278,12 @@ func rewriteOutput(c *cli.Context, p *edit.Plan, domain string, write writer) er
 		var backup string
 		if p.Changed() {
 			var err error
-			if backup, err = write(p); err != nil {
+			before := len(p.Warnings)
+			backup, err = write(p)
+			for _, w := range p.Warnings[before:] {
+				fmt.Fprintf(ew, "%s: %s\n", appName, w)
+			}
+			if err != nil {
 				return err
 			}
 		}

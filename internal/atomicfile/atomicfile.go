@@ -13,35 +13,120 @@ import (
 	"time"
 )
 
+// A Result says what Replace did beside the replacement.
+type Result struct {
+	Backup  string   // the backup's path, if one was written
+	Removed []string // temporary files of an earlier run that was killed, removed
+}
+
+// LockTimeout is how long Replace waits for another process editing a
+// file in the same directory.
+var LockTimeout = 30 * time.Second
+
 // Replace writes data to path atomically. old must be the contents the
 // caller read from path: if the file no longer holds them, Replace refuses
-// rather than lose someone else's change. The file's permission bits are
-// kept, and its owner and group where the process may set them. A symbolic
-// link is followed and the file it names is replaced; the link stays.
+// rather than lose someone else's change. The check and the rename happen
+// under an exclusive advisory lock (flock) on the file's directory, so two
+// processes editing one file cannot both succeed: the second finds the
+// first's change and refuses. The file's permission bits are kept, and its
+// owner and group where the process may set them. A symbolic link is
+// followed and the file it names is replaced; the link stays.
 //
 // If backupSuffix is not empty, old is first saved (atomically, with the
 // same mode) to the file's name plus backupSuffix.
 //
-// Replace returns the path of the backup, if one was written.
-func Replace(path string, old, data []byte, backupSuffix string) (backup string, err error) {
+// Temporary files are named .NAME.genid-migrate-tmp-*; under the lock,
+// those in the directory that a killed run left (same owner) are removed,
+// and listed in the Result.
+func Replace(path string, old, data []byte, backupSuffix string) (Result, error) {
+	var res Result
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		return "", err
+		return res, err
 	}
 	st, err := os.Stat(real)
 	if err != nil {
-		return "", err
+		return res, err
 	}
 	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
+		return res, fmt.Errorf("%s is not a regular file", path)
+	}
+	unlock, err := lockDir(filepath.Dir(real))
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	res.Removed = removeStale(filepath.Dir(real))
+	if now, err := os.ReadFile(real); err == nil && !bytes.Equal(now, old) {
+		return res, fmt.Errorf("%s changed while it was being edited (another process wrote it); nothing was written: run again", path)
 	}
 	if backupSuffix != "" {
-		backup = real + backupSuffix
-		if err := write(backup, old, st); err != nil {
-			return "", fmt.Errorf("writing the backup: %w", err)
+		res.Backup = real + backupSuffix
+		if err := write(res.Backup, old, st); err != nil {
+			return res, fmt.Errorf("writing the backup: %w", err)
 		}
 	}
-	return backup, writeChecked(real, old, data, st)
+	return res, writeChecked(real, old, data, st)
+}
+
+// tmpMarker is in the name of every temporary file this package makes.
+const tmpMarker = ".genid-migrate-tmp-"
+
+// removeStale removes this package's temporary files in dir (same
+// owner) that a killed run left. The caller holds dir's lock, which every
+// writer of this package takes, so none of them is in use.
+func removeStale(dir string) []string {
+	matches, _ := filepath.Glob(filepath.Join(globEscape(dir), ".*"+tmpMarker+"*"))
+	var removed []string
+	for _, m := range matches {
+		st, err := os.Lstat(m)
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != os.Getuid() {
+			continue
+		}
+		if os.Remove(m) == nil {
+			removed = append(removed, m)
+		}
+	}
+	return removed
+}
+
+// globEscape escapes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// lockDir takes an exclusive flock on dir, waiting up to LockTimeout.
+func lockDir(dir string) (unlock func(), err error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(LockTimeout)
+	for {
+		err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { syscall.Flock(int(d.Fd()), syscall.LOCK_UN); d.Close() }, nil
+		}
+		if err != syscall.EWOULDBLOCK || time.Now().After(deadline) {
+			d.Close()
+			if err == syscall.EWOULDBLOCK {
+				return nil, fmt.Errorf("another process has been editing a file in %s for %s (its lock is held); nothing was written", dir, LockTimeout)
+			}
+			return nil, fmt.Errorf("locking %s: %w", dir, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // writeChecked writes data over real, checking just before the rename that
@@ -81,7 +166,7 @@ func write(name string, data []byte, st os.FileInfo) error {
 // stage writes data to a synced temporary file beside name and returns its
 // path.
 func stage(name string, data []byte, st os.FileInfo) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+tmpMarker+"*")
 	if err != nil {
 		return "", err
 	}
@@ -128,6 +213,11 @@ func syncDir(dir string) error {
 // Write writes data to path atomically with mode perm, creating the file
 // or replacing it whole: a reader never sees a partial file.
 func Write(path string, data []byte, perm os.FileMode) error {
+	unlock, err := lockDir(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	tmp, err := stage(path, data, modeOnly(perm))
 	if err != nil {
 		return err

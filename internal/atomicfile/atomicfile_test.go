@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,8 @@ func TestReplace(t *testing.T) {
 	if err := os.Chmod(p, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	backup, err := Replace(p, []byte("old\n"), []byte("new\n"), ".bak")
+	res, err := Replace(p, []byte("old\n"), []byte("new\n"), ".bak")
+	backup := res.Backup
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,5 +77,58 @@ func TestReplaceFollowsSymlink(t *testing.T) {
 func TestReplaceMissingDirectoryLeavesNothing(t *testing.T) {
 	if _, err := Replace(filepath.Join(t.TempDir(), "nope", "dom.xml"), nil, []byte("x"), ""); err == nil {
 		t.Fatal("no error for a missing file")
+	}
+}
+
+// TestConcurrentReplace: of many processes' worth of concurrent edits of
+// one file from the same original, exactly one lands and every other is
+// refused with a message; none is lost silently.
+func TestConcurrentReplace(t *testing.T) {
+	for trial := 0; trial < 200; trial++ {
+		p := filepath.Join(t.TempDir(), "dom.xml")
+		os.WriteFile(p, []byte("old\n"), 0o644)
+		const n = 2
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				_, err := Replace(p, []byte("old\n"), []byte(fmt.Sprintf("new %d\n", i)), "")
+				errs <- err
+			}(i)
+		}
+		ok := 0
+		for i := 0; i < n; i++ {
+			if err := <-errs; err == nil {
+				ok++
+			} else if !strings.Contains(err.Error(), "changed while it was being edited") {
+				t.Fatalf("trial %d: %v", trial, err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("trial %d: %d edits reported success", trial, ok)
+		}
+	}
+}
+
+// TestStaleTempRemoved: a temporary file a killed run left is removed by
+// the next edit of the same file, and said.
+func TestStaleTempRemoved(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "dom [1].xml")
+	os.WriteFile(p, []byte("old\n"), 0o644)
+	stale := filepath.Join(dir, ".dom [1].xml"+tmpMarker+"123456")
+	os.WriteFile(stale, []byte("half"), 0o644)
+	backup := filepath.Join(dir, ".dom [1].xml.bak"+tmpMarker+"7")
+	os.WriteFile(backup, []byte("half a backup"), 0o644)
+	mine := filepath.Join(dir, ".dom [1].xml.tmp-9") // not this package's name
+	os.WriteFile(mine, []byte("someone else's"), 0o644)
+	res, err := Replace(p, []byte("old\n"), []byte("new\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Removed) != 2 {
+		t.Errorf("removed %q", res.Removed)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("a file this package did not make was removed")
 	}
 }
