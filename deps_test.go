@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"internal/atomicfile": {},
 	"internal/udiff":      {},
 	"internal/testenv":    {},
+	"internal/textsafe":   {},
 	"internal/vmcxbuild":  {"vmcx"},
 	"internal/fleetgen":   {"genid", "internal/vmcxbuild"},
 
@@ -52,7 +53,7 @@ var allowed = map[string][]string{
 	"inventory/libvirt": {"formats", "inventory", "readers/qmp", "github.com/digitalocean/go-libvirt", "github.com/digitalocean/go-libvirt/"},
 
 	// 6. Findings and reports across configurations.
-	"audit": {"genid", "formats", "inventory", "diagnose"},
+	"audit": {"genid", "formats", "inventory", "diagnose", "internal/textsafe"},
 	// The Proxmox plan: audit's pairs, and the Proxmox reader for the
 	// values the script checks.
 	"plan": {"genid", "audit", "readers/proxmox"},
@@ -61,7 +62,7 @@ var allowed = map[string][]string{
 	// formats and inventory; readers/hyperv only for inspect's key
 	// listing, readers/guest for verify's pasted evidence, readers/qmp for
 	// the type of a guest reading.
-	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "plan", "internal/bounded", "internal/atomicfile", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
+	"cmd/genid-migrate": {"genid", "formats", "targets", "diagnose", "edit", "inventory", "inventory/", "audit", "plan", "internal/bounded", "internal/atomicfile", "internal/textsafe", "readers/hyperv", "readers/guest", "readers/qmp", "writers/qemu", "github.com/urfave/cli/v2"},
 	"tools/":            {"genid", "internal/"},
 }
 

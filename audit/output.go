@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textsafe"
 )
 
 // A Writer prints an audit as it runs: Record is called for each record in
@@ -49,7 +50,9 @@ func (j *JSONWriter) Record(r *Record) error {
 	}
 	j.count++
 	j.w.WriteString("\n    ")
-	_, err := j.w.Write(marshal(r))
+	c := *r
+	c.Path = textsafe.Path(c.Path)
+	_, err := j.w.Write(marshal(&c))
 	return err
 }
 
@@ -64,7 +67,7 @@ func (j *JSONWriter) Finish(res *Result) error {
 			j.w.WriteByte(',')
 		}
 		j.w.WriteString("\n    ")
-		j.w.Write(marshal(f))
+		j.w.Write(marshal(safePaths(f)))
 	}
 	if len(res.Findings) > 0 {
 		j.w.WriteString("\n  ")
@@ -91,6 +94,7 @@ func NewJSONLWriter(w io.Writer) *JSONLWriter {
 func (j *JSONLWriter) Record(r *Record) error {
 	c := *r
 	c.Type = "record"
+	c.Path = textsafe.Path(c.Path)
 	j.w.Write(marshal(&c))
 	return j.w.WriteByte('\n')
 }
@@ -99,7 +103,7 @@ func (j *JSONLWriter) Record(r *Record) error {
 func (j *JSONLWriter) Finish(res *Result) error {
 	for _, f := range res.Findings {
 		f.Type = "finding"
-		j.w.Write(marshal(f))
+		j.w.Write(marshal(safePaths(f)))
 		j.w.WriteByte('\n')
 	}
 	s := res.Summary
@@ -123,8 +127,24 @@ func NewCSVWriter(w io.Writer) *CSVWriter {
 }
 
 // Record writes one row.
+// Cells are neutralised as OWASP recommends for CSV exports: one that
+// starts with =, +, -, @, a tab or a carriage return gets a leading '.
 func (c *CSVWriter) Record(r *Record) error {
-	return c.w.Write([]string{r.Path, r.Format, string(r.Status), r.Name, r.Identity, r.Role, r.GuestBytes, r.Windows, r.GUID, r.Convention, r.Where, r.Message, r.Site})
+	row := []string{r.Path, r.Format, string(r.Status), r.Name, r.Identity, r.Role, r.GuestBytes, r.Windows, r.GUID, r.Convention, r.Where, r.Message, r.Site}
+	for i := range row {
+		row[i] = textsafe.CSVCell(row[i])
+	}
+	return c.w.Write(row)
+}
+
+// safePaths gives a finding's paths as records give theirs in JSON.
+func safePaths(f Finding) Finding {
+	paths := make([]string, len(f.Paths))
+	for i, p := range f.Paths {
+		paths[i] = textsafe.Path(p)
+	}
+	f.Paths = paths
+	return f
 }
 
 // Finish flushes the rows.
@@ -177,18 +197,19 @@ func (t *TextWriter) Finish(res *Result) error {
 			kind = f.Kind
 			fmt.Fprintf(w, "\n%s (%d)\n", strings.ToUpper(kind), s.Findings[kind])
 		}
-		fmt.Fprintf(w, "  %s\n", f.Message)
+		fmt.Fprintf(w, "  %s\n", textsafe.Controls(f.Message))
 		for _, p := range f.Paths {
+			shown := textsafe.Quote(p)
 			if site := sites[p]; site != "" {
-				p = "[" + site + "] " + p
+				shown = "[" + textsafe.Quote(site) + "] " + shown
 			}
-			fmt.Fprintf(w, "    %s\n", p)
+			fmt.Fprintf(w, "    %s\n", shown)
 		}
 		for _, d := range f.Diagnosis {
 			fmt.Fprintf(w, "    cause: %s (typically %s)\n", d.Explanation, d.Tools)
 		}
 		if f.Fix != "" {
-			fmt.Fprintf(w, "    fix: %s\n", f.Fix)
+			fmt.Fprintf(w, "    fix: %s\n", textsafe.Controls(f.Fix))
 		}
 	}
 	if t.All {
@@ -200,7 +221,7 @@ func (t *TextWriter) Finish(res *Result) error {
 			if e.HasID {
 				win = genid.ID(e.ID).Windows()
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Path, e.Format, e.Status, e.Name, win)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", textsafe.Quote(e.Path), e.Format, e.Status, textsafe.Quote(e.Name), win)
 		}
 		tw.Flush()
 	}

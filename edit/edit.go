@@ -255,6 +255,9 @@ func (p *Plan) Write(path, backupSuffix string) (backup string, err error) {
 	}
 	res, err := atomicfile.Replace(path, p.Before, p.After, backupSuffix)
 	p.noteRemoved(res.Removed)
+	if res.Owner != "" {
+		p.Warnings = append(p.Warnings, res.Owner)
+	}
 	if err != nil {
 		return "", err
 	}

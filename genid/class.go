@@ -125,5 +125,5 @@ type namedError struct {
 	err  error
 }
 
-func (e *namedError) Error() string { return e.name + ": " + e.err.Error() }
+func (e *namedError) Error() string { return safeName(e.name) + ": " + e.err.Error() }
 func (e *namedError) Unwrap() error { return e.err }

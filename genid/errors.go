@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrNotFound reports that an input was read and holds no generation ID:
@@ -53,7 +55,7 @@ type InputError struct {
 func (e *InputError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(e.File)
+		b.WriteString(safeName(e.File))
 	}
 	if e.Line > 0 {
 		if e.File != "" {
@@ -109,3 +111,18 @@ var ErrZero error = &reason{"no generation ID", ErrNotFound}
 // generate a fresh ID (libvirt's empty <genid/>, Proxmox's "vmgenid: 1",
 // QEMU's guid=auto). It wraps [ErrNotFound].
 var ErrGenerated error = &reason{"no generation ID", ErrNotFound}
+
+// safeName quotes a file name that holds control characters or bytes that
+// are not UTF-8, so that a crafted name cannot forge lines of a message
+// or move the terminal's cursor.
+func safeName(name string) string {
+	if !utf8.ValidString(name) {
+		return strconv.Quote(name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || r == 0x2028 || r == 0x2029 {
+			return strconv.Quote(name)
+		}
+	}
+	return name
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/genid-migrate/genid-migrate/internal/textsafe"
 )
 
 const appName = "genid-migrate"
@@ -47,7 +49,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "%s\n", b)
 		return code
 	}
-	fmt.Fprintf(stderr, "%s: %v\n", appName, err)
+	fmt.Fprintf(stderr, "%s: %s\n", appName, textsafe.Controls(err.Error()))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", appName)

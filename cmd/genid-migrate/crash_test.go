@@ -127,3 +127,27 @@ func TestKilledRewrites(t *testing.T) {
 	}
 	t.Logf("%d runs killed at random instants (%d before they exited), %d landed, 0 partial files", trials, killed, landed)
 }
+
+// TestOwnerChangeSaid: a user who may replace a file it does not own (a
+// writable directory) changes its owner; rewrite says so.
+func TestOwnerChangeSaid(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to make a file owned by another user")
+	}
+	requireTools(t, "setpriv")
+	dir, err := os.MkdirTemp("", "gm-owner-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777)
+	dom := filepath.Join(dir, "dom.xml")
+	os.WriteFile(dom, domainWith("be334a43-6992-fe6f-e489-09257a285a80", 1<<10), 0o666)
+	bin := filepath.Join(dir, "genid-migrate")
+	b, _ := os.ReadFile(realBinary(t))
+	os.WriteFile(bin, b, 0o755)
+	out, err := exec.Command("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", bin, "rewrite", "--force", "--in-place", "--guid=09512cc5-940a-8987-b950-f54f631015e8", dom).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "was owned by 0:0 and is now owned by") {
+		t.Errorf("%v: %s", err, out)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textsafe"
 	"github.com/genid-migrate/genid-migrate/targets"
 	"github.com/genid-migrate/genid-migrate/writers/qemu"
 )
@@ -95,7 +96,7 @@ func newRecord(r *formats.Result) record {
 // printHuman writes the aligned table show prints for one input.
 func printHuman(w io.Writer, r *formats.Result) error {
 	id := r.ID
-	head := r.Input + ": " + r.Description
+	head := textsafe.Quote(r.Input) + ": " + r.Description
 	if r.Where != "" {
 		head += ", " + r.Where
 	}
@@ -110,7 +111,7 @@ func printHuman(w io.Writer, r *formats.Result) error {
 	fmt.Fprintln(w, head)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, f := range r.Fields {
-		fmt.Fprintf(tw, "  %s\t%s\n", f.Label, f.Value)
+		fmt.Fprintf(tw, "  %s\t%s\n", f.Label, textsafe.Quote(f.Value))
 	}
 	g, x := id.VMX()
 	rows := [][2]string{
@@ -133,13 +134,13 @@ func printHuman(w io.Writer, r *formats.Result) error {
 		if !s.ID.IsZero() {
 			v = s.ID.GUID() + " (guest " + s.ID.Windows() + ")"
 		}
-		fmt.Fprintf(tw, "  snapshot %s\t%s, line %d\n", s.Name, v, s.Line)
+		fmt.Fprintf(tw, "  snapshot %s\t%s, line %d\n", textsafe.Quote(s.Name), v, s.Line)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, wn := range r.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", wn)
+		fmt.Fprintf(w, "  warning: %s\n", textsafe.Controls(wn))
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/genid-migrate/genid-migrate/formats"
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	"github.com/genid-migrate/genid-migrate/internal/textsafe"
 	libvirtinv "github.com/genid-migrate/genid-migrate/inventory/libvirt"
 )
 
@@ -272,7 +273,7 @@ func rewriteOutput(c *cli.Context, p *edit.Plan, domain string, write writer) er
 		if c.Bool("json") {
 			return writeJSON(w, sum)
 		}
-		fmt.Fprintln(ew, p.Describe(edit.Would))
+		fmt.Fprintln(ew, textsafe.Controls(p.Describe(edit.Would)))
 		return nil
 	case write != nil:
 		var backup string
@@ -298,7 +299,7 @@ func rewriteOutput(c *cli.Context, p *edit.Plan, domain string, write writer) er
 		if backup != "" {
 			msg += "; backup in " + backup
 		}
-		fmt.Fprintln(ew, msg)
+		fmt.Fprintln(ew, textsafe.Controls(msg))
 		return nil
 	case c.Bool("json"):
 		return writeJSON(w, sum)

@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/genid-migrate/genid-migrate/genid"
+	"github.com/genid-migrate/genid-migrate/internal/textsafe"
 )
 
 func showCommand(jsonErrors *bool) *cli.Command {
@@ -58,7 +59,7 @@ Examples:
 					}
 					if len(ins.list) > 1 {
 						// Report it here and carry on with the other inputs.
-						fmt.Fprintf(c.App.ErrWriter, "%s: %v\n", appName, err)
+						fmt.Fprintf(c.App.ErrWriter, "%s: %s\n", appName, textsafe.Controls(err.Error()))
 						var er errorRecord
 						er.Input, er.Error.Code, er.Error.Message = in.name(), exitCode(err), err.Error()
 						items = append(items, er)

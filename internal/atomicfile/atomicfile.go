@@ -17,6 +17,7 @@ import (
 type Result struct {
 	Backup  string   // the backup's path, if one was written
 	Removed []string // temporary files of an earlier run that was killed, removed
+	Owner   string   // when the file's owner could not be kept: what changed, for a warning
 }
 
 // LockTimeout is how long Replace waits for another process editing a
@@ -66,7 +67,17 @@ func Replace(path string, old, data []byte, backupSuffix string) (Result, error)
 			return res, fmt.Errorf("writing the backup: %w", err)
 		}
 	}
-	return res, writeChecked(real, old, data, st)
+	if err := writeChecked(real, old, data, st); err != nil {
+		return res, err
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && os.Getuid() != 0 && (int(sys.Uid) != os.Getuid() || int(sys.Gid) != os.Getgid()) {
+		if now, err := os.Stat(real); err == nil {
+			if ns, ok := now.Sys().(*syscall.Stat_t); ok && (ns.Uid != sys.Uid || ns.Gid != sys.Gid) {
+				res.Owner = fmt.Sprintf("%s was owned by %d:%d and is now owned by %d:%d (only root keeps the owner of a file it replaces); chown it back if that matters", path, sys.Uid, sys.Gid, ns.Uid, ns.Gid)
+			}
+		}
+	}
+	return res, nil
 }
 
 // tmpMarker is in the name of every temporary file this package makes.
