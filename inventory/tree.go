@@ -234,6 +234,12 @@ func dirKey(p string) ([2]uint64, bool) {
 	return [2]uint64{uint64(sys.Dev), sys.Ino}, true
 }
 
+// bigFile is the size above which a text configuration is read alone.
+const bigFile = 8 << 20
+
+// bigFiles admits one big text file at a time across all walks.
+var bigFiles = make(chan struct{}, 1)
+
 // reportHeader starts every JSONL report an audit writes.
 var reportHeader = []byte(`{"type":"header"`)
 
@@ -286,6 +292,13 @@ func (f *file) Read(buf []byte) Batch {
 	}
 	if size > bounded.MaxFileSize && !format.Random {
 		return one(ErrorRecord(f.path, format.Name, fmt.Errorf("%d bytes: over the %d MiB limit for a %s file", size, bounded.MaxFileSize>>20, format.Name)))
+	}
+	if size > bigFile && !format.Random {
+		// Text read whole costs a few times its size in memory: one such
+		// file at a time keeps an audit's memory bounded by one large
+		// file plus the workers' small ones, whatever the tree holds.
+		bigFiles <- struct{}{}
+		defer func() { <-bigFiles }()
 	}
 	res, err := formats.ReadOpened(f.path, fh, size, format, whole)
 	var pe *fs.PathError

@@ -1,7 +1,9 @@
 package libvirt
 
 import (
+	"bytes"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -143,6 +145,33 @@ type cmdline struct {
 	args  []string
 }
 
+// maxDepth is the deepest nesting of elements read; libvirt's domains are
+// a handful of levels deep.
+const maxDepth = 1024
+
+// depthLine returns the line of the first element nested deeper than
+// limit, for the message.
+func depthLine(doc []byte, limit int) int {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	d.Strict = false
+	depth := 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return 0
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > limit {
+				line, _ := d.InputPos()
+				return line
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
 // parseOutline reads the outline with encoding/xml (for byte spans) and
 // etree (for structure).
 func parseOutline(doc []byte) (*outline, error) {
@@ -159,7 +188,11 @@ func parseOutline(doc []byte) (*outline, error) {
 		return o, nil // domain() reports it
 	}
 	x := etree.NewDocument()
+	x.ReadSettings.MaxDepth = maxDepth
 	if err := x.ReadFromBytes(doc); err != nil {
+		if errors.Is(err, etree.ErrMaxDepth) {
+			return nil, &genid.InputError{Line: depthLine(doc, maxDepth), Err: fmt.Errorf("elements nested more than %d deep: not a libvirt domain (libvirt's are a few levels deep)", maxDepth)}
+		}
 		return nil, &genid.InputError{Err: err}
 	}
 	root := x.Root()

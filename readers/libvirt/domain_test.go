@@ -139,3 +139,14 @@ func TestHWUUID(t *testing.T) {
 		}
 	}
 }
+
+// TestTooDeep: elements nested past the limit are an error at the line
+// where the limit is passed.
+func TestTooDeep(t *testing.T) {
+	doc := "<domain type='kvm'>\n<name>x</name>\n" + strings.Repeat("<a>\n", 1100) + strings.Repeat("</a>", 1100) + "&amp;</domain>\n"
+	_, err := Parse([]byte(doc))
+	var ie *genid.InputError
+	if !errors.As(err, &ie) || ie.Line != 1026 || !strings.Contains(err.Error(), "nested more than 1024 deep") {
+		t.Errorf("%v", err)
+	}
+}
