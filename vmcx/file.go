@@ -351,6 +351,21 @@ func (f *File) readObjects(v *view) error {
 		o := Object{Slot: i, Type: s[0], Offset: int64(binary.LittleEndian.Uint64(s[5:])), Size: le32(s, 0x0D)}
 		f.Objects = append(f.Objects, o)
 	}
+	// The count has no checksum of its own: a damaged one that hides
+	// allocated slots would hide key tables (and the ID). Slots past the
+	// count in the page must not be allocated, checksummed slots.
+	if room := (page - objHeaderLen) / objSlotLen; room > int(count) {
+		rest, err := v.read(off+objHeaderLen+int64(count)*objSlotLen, (room-int(count))*objSlotLen, "object table")
+		if err != nil {
+			return err
+		}
+		for i := 0; i < room-int(count); i++ {
+			s := rest[i*objSlotLen : (i+1)*objSlotLen]
+			if s[0x11] != 0 && le32(s, 1) != 0 && le32(s, 1) == v.crcZeroed(s, 1) {
+				return corrupt(off+4, "object table", "slot count %d, but slot %d after it is allocated and checksummed: the count is damaged", count, int(count)+i)
+			}
+		}
+	}
 	return nil
 }
 
@@ -447,6 +462,11 @@ func (f *File) readEntries(v *view, t Table, b []byte, names *nameArena) error {
 		}
 		if Type(b[off]) != TypeFree {
 			count++
+		} else if crc := le32(b, int(off)+0x0C); crc != 0 {
+			// Free entries carry no CRC; a live entry whose type byte
+			// (which the CRC covers, but is read first) was damaged to
+			// "free" still has its own.
+			return corrupt(t.Offset+off, "key entry", "marked free but carries a checksum (%#08x): a live entry whose type byte is damaged", crc)
 		}
 		off += size
 	}

@@ -286,6 +286,27 @@ func TestTreeErrors(t *testing.T) {
 			t.Errorf("err = %v, want a checksum error at %#x", err, off)
 		}
 	})
+	// The two fields no CRC covers: damage there is corruption (exit 4),
+	// not a file without an ID.
+	t.Run("entry type damaged to free", func(t *testing.T) {
+		b, l := build(t, vm(idNew), vmcxbuild.Options{})
+		off := l.Entries[genidPath]
+		b[off] = 1 // TypeFree
+		_, err := open(b)
+		var fe *vmcx.FormatError
+		if !errors.Is(err, vmcx.ErrFormat) || !errors.As(err, &fe) || fe.Offset != off || !strings.Contains(err.Error(), "marked free but carries a checksum") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("object count damaged", func(t *testing.T) {
+		b, _ := build(t, vm(idNew), vmcxbuild.Options{TableLimit: 200}) // several key tables
+		count := int64(0x2004)
+		binary.LittleEndian.PutUint32(b[count:], 1) // hides the other slots
+		_, err := open(b)
+		if !errors.Is(err, vmcx.ErrFormat) || !strings.Contains(err.Error(), "the count is damaged") {
+			t.Errorf("err = %v", err)
+		}
+	})
 	t.Run("two key tables with one index", func(t *testing.T) {
 		b, l := build(t, vm(idNew), vmcxbuild.Options{})
 		t2 := l.TableOffset[1]
