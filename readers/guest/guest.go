@@ -94,9 +94,6 @@ func Parse(text string) (*Evidence, error) {
 		}
 		return ad(b), nil
 	}
-	if m := halfRe.FindStringSubmatch(t); m != nil && !strings.Contains(t, "\n") {
-		return nil, &genid.InputError{Line: first, Err: fmt.Errorf("%q is one 64-bit number; VMGENID.EXE prints two, low:high (such as 8987940a09512cc5:e81510634ff550b9): paste the whole line", m[1])}
-	}
 	lines := strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n")
 	// VMGENID.EXE: the last line that ends in low:high.
 	for i := len(lines) - 1; i >= 0; i-- {
@@ -107,6 +104,9 @@ func Parse(text string) (*Evidence, error) {
 			}
 			return &Evidence{Kind: Windows, ID: id}, nil
 		}
+	}
+	if m := halfRe.FindStringSubmatch(t); m != nil && !strings.Contains(t, "\n") {
+		return nil, &genid.InputError{Line: first, Err: fmt.Errorf("%q is one 64-bit number; VMGENID.EXE prints two, low:high (such as 8987940a09512cc5:e81510634ff550b9): paste the whole line", m[1])}
 	}
 	b, err := hexBytes(lines)
 	if err != nil {
