@@ -67,8 +67,9 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 		item inventory.Item
 	}
 	type done struct {
-		i int
-		b inventory.Batch
+		i    int
+		b    inventory.Batch
+		path string // the item's, for an error while streaming its records
 	}
 	jobs := make(chan job, 4*workers)
 	results := make(chan done, 4*workers)
@@ -84,7 +85,11 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 					opt.Counters.Files.Add(1)
 					opt.Counters.Configs.Add(int64(len(b.Records)))
 				}
-				results <- done{j.i, b}
+				path := ""
+				if p, ok := j.item.(interface{ Path() string }); ok {
+					path = p.Path()
+				}
+				results <- done{j.i, b, path}
 			}
 		}()
 	}
@@ -126,10 +131,19 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 			if d.b.Report {
 				res.Summary.Reports++
 			}
-			for _, rec := range d.b.Records {
+			take := func(rec *Record) {
 				res.add(rec)
 				if opt.Emit != nil && emitErr == nil {
 					emitErr = opt.Emit(rec)
+				}
+			}
+			for _, rec := range d.b.Records {
+				take(rec)
+			}
+			if d.b.Stream != nil {
+				// A merged report, decoded record by record in order.
+				if err := d.b.Stream(func(rec *Record) error { take(rec); return nil }); err != nil {
+					take(inventory.ErrorRecord(d.path, "audit-report", err))
 				}
 			}
 		}

@@ -43,6 +43,11 @@ type Batch struct {
 	Records []*Record // the configurations found; none for a skipped item
 	Skipped bool      // not a configuration: counted, no record
 	Report  bool      // a report of an earlier audit, whose records were merged
+
+	// Stream, when set, gives the item's records one at a time as they
+	// are decoded, after Records (a report of an earlier audit: any size,
+	// one record in memory at a time). It stops at the first error.
+	Stream func(each func(*Record) error) error
 }
 
 // SchemaVersion is the version of the JSON and JSONL reports. Fields may be

@@ -116,3 +116,23 @@ func TestFIFOAfterListing(t *testing.T) {
 		t.Fatal("reading a named pipe hung")
 	}
 }
+
+// TestStreamReport: records come one by one as they are decoded, and a
+// damaged line stops the stream with its number after the records before
+// it.
+func TestStreamReport(t *testing.T) {
+	report := `{"type":"header","schema_version":1,"tool":"genid-migrate"}
+{"type":"record","path":"a.vmx","format":"vmx","status":"ok"}
+{"type":"record","path":"b.vmx","format":"vmx","status":"ok"}
+{"type":"record","path":"c.vmx" broken
+{"type":"record","path":"d.vmx","format":"vmx","status":"ok"}
+`
+	var got []string
+	err := StreamReport(strings.NewReader(report), "reports/paris.jsonl", func(r *Record) error {
+		got = append(got, r.Path+"@"+r.Site)
+		return nil
+	})
+	if strings.Join(got, " ") != "a.vmx@paris b.vmx@paris" || err == nil || !strings.HasPrefix(err.Error(), "line 4: ") {
+		t.Errorf("%q, %v", got, err)
+	}
+}

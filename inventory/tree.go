@@ -280,11 +280,15 @@ func (f *file) Read(buf []byte) Batch {
 		size = st.Size()
 	}
 	if bytes.HasPrefix(head, reportHeader) {
-		recs, err := ReadReport(f.path)
-		if err != nil {
-			return Batch{Records: []*Record{ErrorRecord(f.path, "audit-report", err)}, Report: true}
-		}
-		return Batch{Records: recs, Report: true}
+		path := f.path
+		return Batch{Report: true, Stream: func(each func(*Record) error) error {
+			fr, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer fr.Close()
+			return StreamReport(fr, path, each)
+		}}
 	}
 	format := formats.DetectFile(fh, size, head)
 	if format == nil {
