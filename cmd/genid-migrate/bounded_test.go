@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,4 +65,48 @@ func TestEndlessInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMemoryMultiple: reading a text configuration costs at most 8 times
+// its size (plus the binary's own 40 MB), for the worst shapes a .vmx
+// has: one key repeated, and every key distinct; an audit of four such
+// files costs one file's worth, not four (it reads one large file at a
+// time).
+func TestMemoryMultiple(t *testing.T) {
+	dir := t.TempDir()
+	const size = 24 << 20
+	write := func(name string, line func(i int) string) string {
+		var b strings.Builder
+		b.WriteString("config.version = \"8\"\n")
+		for i := 0; b.Len() < size; i++ {
+			b.WriteString(line(i))
+		}
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(b.String()), 0o644)
+		return p
+	}
+	repeated := write("repeated.vmx", func(int) string { return "pad.key = \"0123456789abcdef\"\n" })
+	distinct := write("distinct.vmx", func(i int) string { return fmt.Sprintf("k%d = \"v\"\n", i) })
+	limit := int64(8*size+40<<20) >> 10 // KiB
+	rss := func(args ...string) int64 {
+		cmd := exec.Command(realBinary(t), args...)
+		cmd.Run()
+		return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	}
+	for _, f := range []string{repeated, distinct} {
+		got := rss("show", f)
+		if got > limit {
+			t.Errorf("show %s: peak %d KiB for %d KiB, over %d KiB", filepath.Base(f), got, size>>10, limit)
+		}
+		t.Logf("show %s (%d MiB): peak %d MiB", filepath.Base(f), size>>20, got>>10)
+	}
+	for i := 0; i < 3; i++ {
+		b, _ := os.ReadFile(distinct)
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("copy%d.vmx", i)), b, 0o644)
+	}
+	got := rss("audit", "-q", "--fail-on", "none", dir)
+	if got > 2*limit {
+		t.Errorf("audit of five such files: peak %d KiB, over %d KiB (one file's worth, twice for the collector)", got, 2*limit)
+	}
+	t.Logf("audit of five %d MiB files: peak %d MiB", size>>20, got>>10)
 }
