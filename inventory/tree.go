@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"github.com/genid-migrate/genid-migrate/formats"
@@ -234,6 +235,33 @@ func dirKey(p string) ([2]uint64, bool) {
 	return [2]uint64{uint64(sys.Dev), sys.Ino}, true
 }
 
+// ReadTimeout bounds the reading of one file: a read that hangs (a dead
+// NFS server, a FUSE file system that never answers) becomes an error
+// record, and the audit goes on without it.
+var ReadTimeout = 2 * time.Minute
+
+// within runs read, giving up after d. A read given up on is left to
+// finish in the background: a blocked system call cannot be cancelled.
+func within(d time.Duration, read func() (*formats.Result, error)) (*formats.Result, error) {
+	type result struct {
+		res *formats.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := read()
+		done <- result{res, err}
+	}()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("no data within %s (a hung network or FUSE file system?); not read", d)
+	}
+}
+
 // bigFile is the size above which a text configuration is read alone.
 const bigFile = 8 << 20
 
@@ -304,7 +332,9 @@ func (f *file) Read(buf []byte) Batch {
 		bigFiles <- struct{}{}
 		defer func() { <-bigFiles }()
 	}
-	res, err := formats.ReadOpened(f.path, fh, size, format, whole)
+	res, err := within(ReadTimeout, func() (*formats.Result, error) {
+		return formats.ReadOpened(f.path, fh, size, format, whole)
+	})
 	var pe *fs.PathError
 	if res == nil && errors.As(err, &pe) {
 		return one(ErrorRecord(f.path, format.Name, err))
