@@ -57,11 +57,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return code
 }
 
+// Set at release build time with -ldflags "-X main.buildVersion=… -X
+// main.buildCommit=… -X main.buildDate=…"; empty in other builds, which
+// take what the Go toolchain recorded instead.
+var buildVersion, buildCommit, buildDate string
+
 // buildInfo is what version reports.
 type buildInfo struct {
-	Version  string `json:"version"`            // the module version, or (devel)
-	Revision string `json:"revision,omitempty"` // the VCS commit, when built from a checkout
+	Version  string `json:"version"`            // the release, the module version, or (devel)
+	Commit   string `json:"commit,omitempty"`   // the VCS commit it was built from
 	Modified bool   `json:"modified,omitempty"` // the checkout had uncommitted changes
+	Date     string `json:"date,omitempty"`     // when it was built (releases) or committed
 	Go       string `json:"go"`                 // the Go toolchain
 	Platform string `json:"platform"`           // GOOS/GOARCH
 }
@@ -75,11 +81,16 @@ func readBuildInfo() buildInfo {
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
-				b.Revision = s.Value
+				b.Commit = s.Value
 			case "vcs.modified":
 				b.Modified = s.Value == "true"
+			case "vcs.time":
+				b.Date = s.Value
 			}
 		}
+	}
+	if buildVersion != "" {
+		b.Version, b.Commit, b.Date, b.Modified = buildVersion, buildCommit, buildDate, false
 	}
 	return b
 }
@@ -106,16 +117,17 @@ func versionCommand(jsonErrors *bool) *cli.Command {
 }
 
 func version() string {
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			v = bi.Main.Version
+	b := readBuildInfo()
+	v := b.Version
+	if b.Commit != "" {
+		v += " (" + b.Commit[:min(12, len(b.Commit))]
+		if b.Modified {
+			v += "-dirty"
 		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += " " + s.Value[:12]
-			}
+		if b.Date != "" {
+			v += ", " + b.Date
 		}
+		v += ")"
 	}
 	return v
 }
@@ -168,6 +180,7 @@ line, or a shell line). "-" reads standard input. Literal values: --vmx GENID:GE
 			auditCommand(jsonErrors),
 			planCommand(jsonErrors),
 			versionCommand(jsonErrors),
+			generateCommand(jsonErrors),
 		},
 	}
 	for _, cmd := range app.Commands {
