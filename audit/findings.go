@@ -77,15 +77,9 @@ func PairUp(entries []Entry, explicit []Pair) ([]Pairing, []Finding) {
 	return out, errs
 }
 
-// pairUp matches targets to sources: the --pairs file first, then by
-// identity (UUID), then by a name unique on both sides.
-func pairUp(entries []Entry, explicit []Pair) []pairing {
-	pairs, _ := pairUpChecked(entries, explicit)
-	return pairs
-}
-
-// pairUpChecked is pairUp that also says which rows of the pairs file
-// could not be used, as pair-error findings.
+// pairUpChecked matches targets to sources: the --pairs file first, then
+// by identity (UUID), then by a name unique on both sides; and says which
+// rows of the pairs file could not be used, as pair-error findings.
 func pairUpChecked(entries []Entry, explicit []Pair) ([]pairing, []Finding) {
 	byPath := map[string]int{}
 	for i, e := range entries {
@@ -288,8 +282,7 @@ func duplicates(entries []Entry, pairs []pairing) []Finding {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

@@ -57,7 +57,6 @@ const MaxSize = 1 << 20
 var (
 	windowsRe = regexp.MustCompile(`(?i)(?:^|[\s:=])([0-9a-f]{1,16}):([0-9a-f]{1,16})\s*$`)
 	ldifRe    = regexp.MustCompile(`(?i)msDS-GenerationId::\s*([A-Za-z0-9+/=]+)`)
-	offsetRe  = regexp.MustCompile(`^[0-9a-fA-F]{4,16}:?\s`)
 	decimalRe = regexp.MustCompile(`^\{?\s*\d{1,3}(\s*,\s*\d{1,3})*\s*\}?$`)
 	halfRe    = regexp.MustCompile(`(?i)^(?:[a-z ]*[:=]\s*)?([0-9a-f]{9,16}):?$`)
 )

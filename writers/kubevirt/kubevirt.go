@@ -71,7 +71,7 @@ func subdomain(s string, max int) error {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !alnum(c) && c != '-' && c != '.' {
 			if strings.ToLower(s) != s {
-				return fmt.Errorf("Kubernetes names are lower case (%s?)", strings.ToLower(s))
+				return fmt.Errorf("names in Kubernetes are lower case (%s?)", strings.ToLower(s))
 			}
 			return fmt.Errorf("want lower-case letters, digits, '-' and '.'")
 		}
