@@ -228,11 +228,7 @@ func dirKey(p string) ([2]uint64, bool) {
 	if err != nil {
 		return [2]uint64{}, false
 	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return [2]uint64{}, false
-	}
-	return [2]uint64{uint64(sys.Dev), sys.Ino}, true
+	return fileKey(st)
 }
 
 // ReadTimeout bounds the reading of one file: a read that hangs (a dead
@@ -283,7 +279,7 @@ func (f *file) Read(buf []byte) Batch {
 	}
 	// Non-blocking: a file replaced by a named pipe since the listing
 	// must not hang the audit on open; its type is checked once open.
-	fh, err := os.OpenFile(f.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	fh, err := os.OpenFile(f.path, os.O_RDONLY|openNonBlocking, 0)
 	if err != nil {
 		return one(ErrorRecord(f.path, "", err))
 	}

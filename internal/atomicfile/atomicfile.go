@@ -70,10 +70,10 @@ func Replace(path string, old, data []byte, backupSuffix string) (Result, error)
 	if err := writeChecked(real, old, data, st); err != nil {
 		return res, err
 	}
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok && os.Getuid() != 0 && (int(sys.Uid) != os.Getuid() || int(sys.Gid) != os.Getgid()) {
+	if uid, gid, ok := ownerOf(st); ok && os.Getuid() != 0 && (uid != os.Getuid() || gid != os.Getgid()) {
 		if now, err := os.Stat(real); err == nil {
-			if ns, ok := now.Sys().(*syscall.Stat_t); ok && (ns.Uid != sys.Uid || ns.Gid != sys.Gid) {
-				res.Owner = fmt.Sprintf("%s was owned by %d:%d and is now owned by %d:%d (only root keeps the owner of a file it replaces); chown it back if that matters", path, sys.Uid, sys.Gid, ns.Uid, ns.Gid)
+			if nu, ng, ok := ownerOf(now); ok && (nu != uid || ng != gid) {
+				res.Owner = fmt.Sprintf("%s was owned by %d:%d and is now owned by %d:%d (only root keeps the owner of a file it replaces); chown it back if that matters", path, uid, gid, nu, ng)
 			}
 		}
 	}
@@ -94,7 +94,7 @@ func removeStale(dir string) []string {
 		if err != nil || !st.Mode().IsRegular() {
 			continue
 		}
-		if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != os.Getuid() {
+		if uid, _, ok := ownerOf(st); ok && uid != os.Getuid() {
 			continue
 		}
 		if os.Remove(m) == nil {
@@ -125,16 +125,17 @@ func lockDir(dir string) (unlock func(), err error) {
 	}
 	deadline := time.Now().Add(LockTimeout)
 	for {
-		err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { syscall.Flock(int(d.Fd()), syscall.LOCK_UN); d.Close() }, nil
-		}
-		if err != syscall.EWOULDBLOCK || time.Now().After(deadline) {
+		busy, err := tryLock(d)
+		if err != nil {
 			d.Close()
-			if err == syscall.EWOULDBLOCK {
-				return nil, fmt.Errorf("another process has been editing a file in %s for %s (its lock is held); nothing was written", dir, LockTimeout)
-			}
 			return nil, fmt.Errorf("locking %s: %w", dir, err)
+		}
+		if !busy {
+			return func() { unlockFile(d); d.Close() }, nil
+		}
+		if time.Now().After(deadline) {
+			d.Close()
+			return nil, fmt.Errorf("another process has been editing a file in %s for %s (its lock is held); nothing was written", dir, LockTimeout)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -193,9 +194,9 @@ func stage(name string, data []byte, st os.FileInfo) (string, error) {
 	if err := f.Chmod(st.Mode().Perm()); err != nil {
 		return fail(err)
 	}
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+	if uid, gid, ok := ownerOf(st); ok {
 		// Keeping the owner needs privilege; without it the file is ours.
-		if err := f.Chown(int(sys.Uid), int(sys.Gid)); err != nil && !errors.Is(err, os.ErrPermission) {
+		if err := f.Chown(uid, gid); err != nil && !errors.Is(err, os.ErrPermission) {
 			return fail(err)
 		}
 	}

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command benchaudit times genid-migrate audit against reading the same
 // files with cat and scanning them with grep -r, on a warm cache, in one
 // run, and prints the ratios and the peak RSS. It also checks that the
