@@ -58,9 +58,11 @@ for d in "$DIST"/*_*/; do
 done
 
 for arch in amd64 arm64; do
+  # nfpm expands variables in a few fields only: fill them all in here.
+  sed -e "s|\${ARCH}|$arch|g" -e "s|\${VERSION}|$VERSION|g" -e "s|\${DIST}|$DIST|g" \
+    packaging/nfpm.yaml >"$DIST/nfpm-$arch.yaml"
   for fmt in deb rpm; do
-    ARCH=$arch VERSION=$VERSION DIST=$DIST MTIME=$DATE SOURCE_DATE_EPOCH=$EPOCH \
-      go run "$NFPM" package --config packaging/nfpm.yaml --packager "$fmt" --target "$DIST/"
+    SOURCE_DATE_EPOCH=$EPOCH go run "$NFPM" package --config "$DIST/nfpm-$arch.yaml" --packager "$fmt" --target "$DIST/"
   done
 done
 
