@@ -19,10 +19,9 @@ COMMIT=$(git rev-parse HEAD)
 DATE=$(git log -1 --format=%cI HEAD)
 EPOCH=$(git log -1 --format=%ct HEAD)
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null | sed 's/^v//')}
-case $VERSION in
-[0-9]*) ;;
-*) VERSION=0.0.0~git$(date -u -d "@$EPOCH" +%Y%m%d).${COMMIT:0:12} ;;
-esac
+if ! [[ $VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]]; then
+  VERSION=0.0.0~git$(date -u -d "@$EPOCH" +%Y%m%d).${COMMIT:0:12} # no release tag: a snapshot
+fi
 if [ -n "$(git status --porcelain)" ]; then
   echo "release.sh: the working tree has uncommitted changes; the build would not match its commit" >&2
   exit 1
