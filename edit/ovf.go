@@ -35,18 +35,7 @@ var OVF = &Kind{
 		if err != nil {
 			return nil, err
 		}
-		c, err := formats.OVFConfig(d)
-		st := &State{Current: c.ID, Line: c.GenIDLine}
-		if st.Line == 0 {
-			st.Line = c.GenIDXLine
-		}
-		switch genid.ClassOf(err) {
-		case genid.ClassNone, genid.ClassNotFound, genid.ClassZero:
-			return st, nil
-		case genid.ClassIncomplete, genid.ClassMalformed:
-			return st, &FixableError{err}
-		}
-		return nil, err
+		return vmwareState(formats.OVFConfig(d))
 	},
 	Set: func(doc []byte, id genid.ID) ([]byte, Span, error) {
 		out, e, err := writer.SetGenID(doc, id)

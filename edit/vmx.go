@@ -43,7 +43,16 @@ func inspectVMX(doc []byte) (*State, error) {
 			return nil, fmt.Errorf("%w: %s is set %d times: which VMware uses is not certain; remove all but one", genid.ErrMalformed, k, n)
 		}
 	}
-	c, err := reader.FromFile(f)
+	return vmwareState(reader.FromFile(f))
+}
+
+// vmwareState is the state of a document read by the .vmx rules (a .vmx,
+// an OVF's vmw:ExtraConfig): an incomplete or malformed ID is one --force
+// replaces.
+func vmwareState(c *reader.Config, err error) (*State, error) {
+	if c == nil {
+		return nil, err
+	}
 	st := &State{Current: c.ID, Line: c.GenIDLine}
 	if st.Line == 0 {
 		st.Line = c.GenIDXLine
