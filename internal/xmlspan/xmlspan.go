@@ -36,19 +36,41 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("line %d: XML syntax error: %s", e.Line, e.Msg)
 }
 
+// NewDecoder returns a strict decoder over doc that accepts an XML
+// declaration naming one of encodings (compared without case) and refuses
+// any other. The bytes are passed through undecoded: right when they are
+// already UTF-8, or when only offsets matter.
+func NewDecoder(doc []byte, encodings ...string) *xml.Decoder {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	d.Strict = true
+	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		for _, e := range encodings {
+			if strings.EqualFold(label, e) {
+				return r, nil
+			}
+		}
+		return nil, fmt.Errorf("encoding %q is not supported", label)
+	}
+	return d
+}
+
+// ErrorAt returns the line of an error d's Token or RawToken returned, and
+// its message without encoding/xml's "XML syntax error on line N: " prefix.
+func ErrorAt(d *xml.Decoder, err error) (line int, msg string) {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return se.Line, se.Msg
+	}
+	line, _ = d.InputPos()
+	return line, err.Error()
+}
+
 // Scan reads doc and returns the spans of the root element and its
 // children. It checks that the document is well formed (tags match, one
 // root) but resolves no namespaces.
 func Scan(doc []byte) (*Doc, error) {
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	d.Strict = true
-	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "us-ascii", "ascii", "iso-8859-1", "latin1":
-			return r, nil // offsets are all this package needs
-		}
-		return nil, fmt.Errorf("encoding %q is not supported", label)
-	}
+	// Offsets are all this package needs, so Latin-1 passes through too.
+	d := NewDecoder(doc, "utf-8", "us-ascii", "ascii", "iso-8859-1", "latin1")
 	var (
 		out   Doc
 		stack []xml.Name
@@ -75,11 +97,8 @@ func Scan(doc []byte) (*Doc, error) {
 			break
 		}
 		if err != nil {
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				return nil, &SyntaxError{Line: se.Line, Msg: se.Msg}
-			}
-			return nil, &SyntaxError{Line: line(d.InputOffset()), Msg: err.Error()}
+			l, msg := ErrorAt(d, err)
+			return nil, &SyntaxError{Line: l, Msg: msg}
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -1,7 +1,6 @@
 package hyperv
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	"github.com/genid-migrate/genid-migrate/internal/xmlspan"
 )
 
 const maxXMLDepth = 256
@@ -79,15 +79,8 @@ func (l xmlLeaf) pos() (int, int64) { return l.n.line, 0 }
 
 // parseXML builds the element tree of UTF-8 text.
 func parseXML(text []byte) (xmlTree, error) {
-	d := xml.NewDecoder(bytes.NewReader(text))
-	d.Strict = true
-	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-16", "utf-16le", "utf-16be", "unicode", "utf-8", "us-ascii":
-			return r, nil // already decoded by DecodeText
-		}
-		return nil, fmt.Errorf("encoding %q is not supported", label)
-	}
+	// The text is already UTF-8 (DecodeText), whatever the declaration says.
+	d := xmlspan.NewDecoder(text, "utf-16", "utf-16le", "utf-16be", "unicode", "utf-8", "us-ascii")
 	var stack []*xmlNode
 	var top *xmlNode
 	for {
@@ -96,12 +89,8 @@ func parseXML(text []byte) (xmlTree, error) {
 			break
 		}
 		if err != nil {
-			line, _ := d.InputPos()
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				line = se.Line
-			}
-			return xmlTree{}, &genid.InputError{Line: line, Err: fmt.Errorf("XML syntax error: %v", errMsg(err))}
+			line, msg := xmlspan.ErrorAt(d, err)
+			return xmlTree{}, &genid.InputError{Line: line, Err: fmt.Errorf("XML syntax error: %s", msg)}
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -137,14 +126,6 @@ func parseXML(text []byte) (xmlTree, error) {
 		return xmlTree{}, &genid.InputError{Line: 1, Err: errors.New("no root element")}
 	}
 	return xmlTree{top}, nil
-}
-
-func errMsg(err error) string {
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return se.Msg
-	}
-	return err.Error()
 }
 
 // An Entry is one element of an XML configuration, for listing.

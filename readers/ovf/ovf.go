@@ -31,6 +31,7 @@ import (
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/bounded"
+	"github.com/genid-migrate/genid-migrate/internal/xmlspan"
 )
 
 // The namespaces of the elements read.
@@ -60,15 +61,7 @@ func Parse(doc []byte) (*Descriptor, error) {
 	if len(doc) > bounded.MaxFileSize {
 		return nil, bounded.TooLarge(bounded.MaxFileSize, "an OVF descriptor")
 	}
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	d.Strict = true
-	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "us-ascii", "ascii":
-			return r, nil
-		}
-		return nil, fmt.Errorf("encoding %q is not supported", label)
-	}
+	d := xmlspan.NewDecoder(doc, "utf-8", "us-ascii", "ascii")
 	var (
 		stack   []xml.Name
 		systems []*Descriptor
@@ -83,12 +76,8 @@ func Parse(doc []byte) (*Descriptor, error) {
 			break
 		}
 		if err != nil {
-			line, _ := d.InputPos()
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				line = se.Line
-			}
-			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("XML syntax error: %v", strings.TrimPrefix(err.Error(), fmt.Sprintf("XML syntax error on line %d: ", line)))}
+			line, msg := xmlspan.ErrorAt(d, err)
+			return nil, &genid.InputError{Line: line, Err: fmt.Errorf("XML syntax error: %s", msg)}
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
