@@ -69,9 +69,9 @@ func TestEndlessInputs(t *testing.T) {
 
 // TestMemoryMultiple: reading a text configuration costs at most 8 times
 // its size (plus the binary's own 40 MB), for the worst shapes a .vmx
-// has: one key repeated, and every key distinct; an audit of four such
-// files costs one file's worth, not four (it reads one large file at a
-// time).
+// has: one key repeated, and every key distinct; an audit of five such
+// files stays within twice one file's allowance, not five times it (it
+// reads one large file at a time).
 func TestMemoryMultiple(t *testing.T) {
 	dir := t.TempDir()
 	const size = 24 << 20
