@@ -92,11 +92,21 @@ func writeManPages(app *cli.App, dir string) error {
 		if err != nil {
 			return err
 		}
+		page = withSection(page, jsonManSection(cmd.Name), ".SH GLOBAL OPTIONS\n")
 		if err := os.WriteFile(filepath.Join(dir, appName+"-"+cmd.Name+".1"), []byte(groffASCII(page)), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// withSection puts section into page before the line before, or at the
+// end when page has no such line.
+func withSection(page, section, before string) string {
+	if i := strings.Index(page, before); i >= 0 {
+		return page[:i] + section + page[i:]
+	}
+	return page + section
 }
 
 // groffASCII writes every character outside ASCII as groff's \[uXXXX]

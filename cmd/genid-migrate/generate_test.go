@@ -13,7 +13,7 @@ import (
 
 // TestManPages: generate --man writes a page per command that groff
 // renders without a warning, the same bytes every time, with the exit
-// table in it.
+// table in it and, for a command with --json, its JSON fields.
 func TestManPages(t *testing.T) {
 	groff := testenv.Tool(t, "groff", "groff-base")
 	a, b := t.TempDir(), t.TempDir()
@@ -39,6 +39,17 @@ func TestManPages(t *testing.T) {
 		}
 		if filepath.Base(p) != "genid-migrate-generate.1" && !bytes.Contains(out, []byte("EXIT STATUS")) {
 			t.Errorf("%s has no exit status table", filepath.Base(p))
+		}
+		command := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "genid-migrate-"), ".1")
+		if tables := jsonDocs[command]; len(tables) > 0 {
+			for _, f := range tables[0].Fields {
+				if !bytes.Contains(x, []byte(`\fB`+f.Name+`\fP`)) {
+					t.Errorf("%s: no JSON field %s", filepath.Base(p), f.Name)
+				}
+			}
+			if !bytes.Contains(x, []byte(".SH JSON OUTPUT\n")) {
+				t.Errorf("%s has no JSON OUTPUT section", filepath.Base(p))
+			}
 		}
 	}
 }
