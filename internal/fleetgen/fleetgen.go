@@ -12,11 +12,17 @@
 // Planted: clones sharing an ID, .vmx backups beside their original (not
 // clones), missing, malformed and incomplete IDs, damaged .vmcx files, and
 // migrated targets carrying libvirt's VMX-driver value, swapped halves or
-// a new random ID.
+// a new random ID. One VM in five carries notes or a description written
+// the way administrators write them ("Finance & Controlling", "<Veeam>"),
+// which XML files hold as entity references.
+//
+// Disk images are left out unless [Options.DiskImages] asks for them: a
+// benchmark's denominator is then the files an audit really reads.
 package fleetgen
 
 import (
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -44,7 +50,18 @@ type Plants struct {
 	Pairs      int         `json:"pairs"`   // migrated pairs, correct or not
 }
 
+// Options shape a generated inventory.
+type Options struct {
+	VMs        int    // source VMs (about 1.6 configurations each)
+	Seed       uint64 // the same seed gives the same files
+	DiskImages bool   // add a sparse 8 MiB flat disk beside 1 VMware VM in 250
+}
+
+// notes is what an administrator typed about one VM in five.
+const notes = "Owner: Finance & Controlling; backup: nightly <Veeam>; \"tier 1\""
+
 type gen struct {
+	opt    Options
 	rng    *rand.Rand
 	out    string
 	p      Plants
@@ -53,13 +70,20 @@ type gen struct {
 }
 
 // Generate writes an inventory of vms source VMs into dir (which must not
-// exist) and returns what it planted.
+// exist), disk images included, and returns what it planted.
 func Generate(dir string, vms int, seed uint64) (*Plants, error) {
+	return GenerateWith(dir, Options{VMs: vms, Seed: seed, DiskImages: true})
+}
+
+// GenerateWith writes an inventory shaped by opt into dir (which must not
+// exist) and returns what it planted. The disk images do not change what
+// is planted: the same seed plants the same problems with or without them.
+func GenerateWith(dir string, opt Options) (*Plants, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return nil, fmt.Errorf("%s exists; choose a new directory", dir)
 	}
-	g := &gen{rng: rand.New(rand.NewPCG(seed, 0x6e6964)), out: dir, dupOf: map[string]int{}}
-	if err := g.run(vms); err != nil {
+	g := &gen{opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, 0x6e6964)), out: dir, dupOf: map[string]int{}}
+	if err := g.run(opt.VMs); err != nil {
 		return nil, err
 	}
 	return &g.p, nil
@@ -103,6 +127,7 @@ func (g *gen) uuid() string {
 }
 
 type vm struct {
+	notes      bool // an administrator wrote notes about it
 	name, uuid string
 	id         genid.ID
 	path       string // the source configuration
@@ -141,7 +166,7 @@ func (g *gen) run(n int) error {
 
 // vmware writes a VMware VM folder; some are clones, backups, or broken.
 func (g *gen) vmware(i int) *vm {
-	v := &vm{name: fmt.Sprintf("vm%06d", i), uuid: g.uuid(), id: g.id()}
+	v := &vm{notes: i%5 == 0, name: fmt.Sprintf("vm%06d", i), uuid: g.uuid(), id: g.id()}
 	dir := fmt.Sprintf("vmware/ds%d/%s", i%4+1, v.name)
 	kind := g.rng.IntN(1000)
 	genidLines := func(id genid.ID) string {
@@ -175,7 +200,7 @@ func (g *gen) vmware(i int) *vm {
 	}
 	g.write(dir+"/"+v.name+".nvram", nv)
 	g.write(dir+"/vmware.log", []byte(vmwareLog(v.name, 300)))
-	if g.rng.IntN(250) == 0 {
+	if g.rng.IntN(250) == 0 && g.opt.DiskImages {
 		g.sparse(dir+"/"+v.name+"-flat.vmdk", 8<<20) // a disk image: audit reads only its first bytes
 	}
 	if kind >= 16 && kind < 26 { // a backup beside its original: the same VM
@@ -201,6 +226,9 @@ func vmxFile(v *vm, genidLines string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, ".encoding = \"UTF-8\"\nconfig.version = \"8\"\nvirtualHW.version = \"19\"\nvmci0.present = \"TRUE\"\nfloppy0.present = \"FALSE\"\nnumvcpus = \"2\"\nmemSize = \"8192\"\nfirmware = \"efi\"\n")
 	fmt.Fprintf(&b, "displayName = \"%s\"\nguestOS = \"windows2019srv-64\"\n", v.name)
+	if v.notes { // ESXi writes a double quote in a value as |22
+		fmt.Fprintf(&b, "annotation = \"%s\"\n", strings.ReplaceAll(notes, "\"", "|22"))
+	}
 	ub := strings.ReplaceAll(v.uuid, "-", "")
 	fmt.Fprintf(&b, "uuid.bios = \"%s %s %s %s %s %s %s %s-%s %s %s %s %s %s %s %s\"\n", ub[0:2], ub[2:4], ub[4:6], ub[6:8], ub[8:10], ub[10:12], ub[12:14], ub[14:16], ub[16:18], ub[18:20], ub[20:22], ub[22:24], ub[24:26], ub[26:28], ub[28:30], ub[30:32])
 	b.WriteString(genidLines)
@@ -223,12 +251,16 @@ func vmwareLog(name string, lines int) string {
 }
 
 func (g *gen) hyperv(v *vm, gen2 bool) *vmcxbuild.VM {
-	return &vmcxbuild.VM{Name: v.name, GlobalID: strings.ToUpper(v.uuid), GenerationID: v.id.HyperV(), Gen2: gen2}
+	spec := &vmcxbuild.VM{Name: v.name, GlobalID: strings.ToUpper(v.uuid), GenerationID: v.id.HyperV(), Gen2: gen2}
+	if v.notes {
+		spec.Notes = notes
+	}
+	return spec
 }
 
 // hypervVMCX writes a Hyper-V 2016+ VM folder.
 func (g *gen) hypervVMCX(i int) *vm {
-	v := &vm{name: fmt.Sprintf("hv%06d", i), uuid: g.uuid(), id: g.id()}
+	v := &vm{notes: i%5 == 0, name: fmt.Sprintf("hv%06d", i), uuid: g.uuid(), id: g.id()}
 	dir := fmt.Sprintf("hyperv/%s", v.name)
 	spec := g.hyperv(v, g.rng.IntN(2) == 0)
 	b, l, err := vmcxbuild.Build(spec.Tree(), vmcxbuild.Options{Sequence: [2]uint16{25, 24}, LogSize: 0x9000, ExtraObjects: 1})
@@ -260,7 +292,7 @@ func (g *gen) hypervVMCX(i int) *vm {
 
 // hypervXML writes a Hyper-V 2012 R2 VM folder (UTF-16 XML).
 func (g *gen) hypervXML(i int) *vm {
-	v := &vm{name: fmt.Sprintf("hx%06d", i), uuid: g.uuid(), id: g.id()}
+	v := &vm{notes: i%5 == 0, name: fmt.Sprintf("hx%06d", i), uuid: g.uuid(), id: g.id()}
 	spec := g.hyperv(v, false)
 	spec.Version = 1280
 	x := vmcxbuild.XML(spec.Tree())
@@ -301,6 +333,11 @@ func (g *gen) migrate(v *vm, i int) {
 func domainXML(v *vm, id genid.ID) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<domain type='kvm'>\n  <!-- generated by virt-v2v 2.2.0 -->\n  <metadata>\n    <libosinfo:libosinfo xmlns:libosinfo=\"http://libosinfo.org/xmlns/libvirt/domain/1.0\">\n      <libosinfo:os id=\"http://microsoft.com/win/2k19\"/>\n    </libosinfo:libosinfo>\n  </metadata>\n  <name>%s</name>\n  <uuid>%s</uuid>\n  <genid>%s</genid>\n", v.name, v.uuid, id.GUID())
+	if v.notes {
+		var esc strings.Builder
+		xml.EscapeText(&esc, []byte(notes))
+		fmt.Fprintf(&b, "  <title>%s (migrated)</title>\n  <description>%s</description>\n", v.name, esc.String())
+	}
 	b.WriteString("  <memory unit='KiB'>8388608</memory>\n  <currentMemory unit='KiB'>8388608</currentMemory>\n  <vcpu>2</vcpu>\n  <features>\n    <acpi/>\n    <apic/>\n    <hyperv>\n      <relaxed state='on'/>\n      <vapic state='on'/>\n      <spinlocks state='on' retries='8191'/>\n    </hyperv>\n  </features>\n  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>\n  </os>\n  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>restart</on_reboot>\n  <on_crash>restart</on_crash>\n  <devices>\n")
 	for d := 0; d < 4; d++ {
 		fmt.Fprintf(&b, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='raw'/>\n      <source file='/var/lib/libvirt/images/%s-sd%c'/>\n      <target dev='vd%c' bus='virtio'/>\n    </disk>\n", v.name, 'a'+d, 'a'+d)

@@ -14,6 +14,7 @@ type VM struct {
 	GenerationID string // Hyper-V generation_id: 32 hex digits ("" for none)
 	Gen2         bool   // subtype 1 (UEFI) rather than 0 (BIOS)
 	Version      int64  // properties/version; zero means 2304 (9.0)
+	Notes        string // properties/notes, as an administrator typed them
 }
 
 // Tree returns a configuration tree in the shape Hyper-V writes (the same
@@ -57,7 +58,7 @@ func (vm VM) Tree() *Key {
 			Int("subtype", subtype),
 			Int("type_id", 0),
 			Bytes("creation_time", created),
-			String("notes", ""),
+			String("notes", vm.Notes),
 			Bool("is_saved", false),
 			Int("highly_available", 0),
 			String("last_powered_on_time", ""),

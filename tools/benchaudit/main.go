@@ -1,14 +1,25 @@
 //go:build unix
 
 // Command benchaudit times genid-migrate audit against reading the same
-// files with cat and scanning them with grep -r, on a warm cache, in one
-// run, and prints the ratios and the peak RSS. It also checks that the
+// tree with cat, scanning it with grep -r, and a bare Go reader that does
+// only the reads the audit must do, on a warm cache, in one run, and
+// prints the ratios and the peak RSS of each. It also checks that the
 // audit found exactly what the inventory generator planted.
 //
-//	go run ./tools/benchaudit -configs 100000 -dir /tmp/inventory-100k
+//	go run ./tools/benchaudit -configs 20000
 //
 // Run it from the module root. The inventory is generated when -dir does
 // not exist (see internal/fleetgen for its make-up) and kept for reruns.
+// It holds configurations and their small companions (disk descriptors,
+// nvram, logs, runtime state) but no disk images, so that every ratio's
+// denominator is the files an audit really reads; -disks adds sparse 8 MiB
+// disk images (1 VMware VM in 250) in a tree of its own, reported
+// separately.
+//
+// Each round runs every command once, in an order rotated from round to
+// round; a ratio is computed within each round and the median of the
+// rounds' ratios is reported, so that drift of the machine during the run
+// touches numerator and denominator alike.
 package main
 
 import (
@@ -17,6 +28,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,43 +42,66 @@ import (
 )
 
 type measure struct {
-	name  string
 	wall  time.Duration
 	rssKB int64
 }
 
+type command struct {
+	name string
+	argv []string
+	out  string
+}
+
 func main() {
-	configs := flag.Int("configs", 100000, "approximate number of configurations to generate")
-	dir := flag.String("dir", "/tmp/genid-migrate-inventory", "inventory directory (generated if absent)")
-	runs := flag.Int("runs", 3, "timed runs of each command; the median is reported")
+	configs := flag.Int("configs", 20000, "approximate number of configurations to generate")
+	dir := flag.String("dir", "", "inventory directory, generated if absent (default /tmp/genid-migrate-inventory-N, -disks appended with disk images)")
+	disks := flag.Bool("disks", false, "add sparse 8 MiB disk images to the inventory (a tree of its own)")
+	rounds := flag.Int("rounds", 5, "rounds; each runs every command once, and the median of the per-round ratios is reported")
+	bin := flag.String("bin", "", "the genid-migrate binary to time (default: built from this module)")
 	measureOut := flag.String("measure", "", "internal: run the command after --, output to this file, and print its wall time and peak RSS")
+	floor := flag.String("floor", "", "internal: read the tree at this path as the audit must and nothing else (the floor)")
 	flag.Parse()
-	if *measureOut != "" {
+	switch {
+	case *measureOut != "":
 		if err := measureChild(*measureOut, flag.Args()); err != nil {
 			fmt.Fprintln(os.Stderr, "benchaudit:", err)
 			os.Exit(1)
 		}
 		return
+	case *floor != "":
+		if err := floorRead(*floor, 2); err != nil {
+			fmt.Fprintln(os.Stderr, "benchaudit:", err)
+			os.Exit(1)
+		}
+		return
 	}
-	if err := run(*configs, *dir, *runs); err != nil {
+	if *dir == "" {
+		*dir = fmt.Sprintf("/tmp/genid-migrate-inventory-%d", *configs)
+		if *disks {
+			*dir += "-disks"
+		}
+	}
+	if err := run(*configs, *dir, *disks, max(*rounds, 1), *bin); err != nil {
 		fmt.Fprintln(os.Stderr, "benchaudit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(configs int, dir string, runs int) error {
+func run(configs int, dir string, disks bool, rounds int, bin string) error {
 	plantsFile := dir + ".plants.json"
 	if _, err := os.Stat(dir); err != nil {
 		vms := configs * 100 / 159 // about 1.59 configurations per VM
 		fmt.Printf("generating %d VMs into %s …\n", vms, dir)
 		start := time.Now()
-		p, err := fleetgen.Generate(dir, vms, 1)
+		p, err := fleetgen.GenerateWith(dir, fleetgen.Options{VMs: vms, Seed: 1, DiskImages: disks})
 		if err != nil {
 			return err
 		}
 		b, _ := json.MarshalIndent(p, "", "  ")
-		os.WriteFile(plantsFile, b, 0o644)
-		fmt.Printf("generated %d configurations in %d files (%.1f GB apparent) in %s\n", p.Configs, p.Files, float64(p.Bytes)/1e9, time.Since(start).Round(time.Second))
+		if err := os.WriteFile(plantsFile, b, 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("generated %d configurations in %d files (%.1f MB apparent) in %s\n", p.Configs, p.Files, float64(p.Bytes)/1e6, time.Since(start).Round(time.Second))
 	}
 	var plants fleetgen.Plants
 	if b, err := os.ReadFile(plantsFile); err == nil {
@@ -77,15 +112,25 @@ func run(configs int, dir string, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "genid-migrate")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/genid-migrate").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build (run from the module root): %v\n%s", err, out)
+	if bin == "" {
+		bin = filepath.Join(tmp, "genid-migrate")
+		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/genid-migrate").CombinedOutput(); err != nil {
+			return fmt.Errorf("go build (run from the module root): %v\n%s", err, out)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
 	}
 	// The file lists cat reads: every file, and the configuration files only.
 	var all []string
+	var bytesAll int64
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			all = append(all, p)
+			if fi, err := d.Info(); err == nil {
+				bytesAll += fi.Size()
+			}
 		}
 		return nil
 	})
@@ -94,10 +139,14 @@ func run(configs int, dir string, runs int) error {
 	os.WriteFile(listAll, []byte(strings.Join(all, "\x00")+"\x00"), 0o644)
 
 	report := filepath.Join(tmp, "report.jsonl")
-	auditCmd := []string{bin, "audit", "--jsonl", "--quiet", "--fail-on", "none", dir}
+	auditJSONL := command{"audit --jsonl", []string{bin, "audit", "--jsonl", "--quiet", "--fail-on", "none", dir}, report}
+	auditJSON := command{"audit --json", []string{bin, "audit", "--json", "--quiet", "--fail-on", "none", dir}, ""}
 	// Warm the cache, and get the audit's records for the config-only list and the plant check.
-	runCmd("cat", []string{"sh", "-c", "xargs -0 cat < " + listAll}, "")
-	if _, err := runCmd("audit", auditCmd, report); err != nil {
+	catAll := command{"cat (every file)", []string{"sh", "-c", "xargs -0 cat < " + listAll}, ""}
+	if _, err := runCmd(catAll); err != nil {
+		return err
+	}
+	if _, err := runCmd(auditJSONL); err != nil {
 		return err
 	}
 	cfgs, counts, err := readReport(report)
@@ -107,38 +156,54 @@ func run(configs int, dir string, runs int) error {
 	listCfg := filepath.Join(tmp, "configs.list")
 	os.WriteFile(listCfg, []byte(strings.Join(cfgs, "\x00")+"\x00"), 0o644)
 
-	cmds := []struct {
-		name string
-		argv []string
-		out  string
-	}{
-		{"cat (all files)", []string{"sh", "-c", "xargs -0 cat < " + listAll}, ""},
-		{"cat (config files only)", []string{"sh", "-c", "xargs -0 cat < " + listCfg}, ""},
-		{"grep -r", []string{"grep", "-r", "-l", "-a", "genid", dir}, ""},
-		{"genid-migrate audit --jsonl", auditCmd, report},
+	cmds := []command{
+		catAll,
+		{"cat (configurations only)", []string{"sh", "-c", "xargs -0 cat < " + listCfg}, ""},
+		{"grep -r -l -a genid", []string{"grep", "-r", "-l", "-a", "genid", dir}, ""},
+		{"Go floor reader (2 workers)", []string{self, "-floor", dir}, ""},
+		auditJSONL,
+		auditJSON,
 	}
-	var results []measure
-	for _, c := range cmds {
-		var walls []time.Duration
-		var rss int64
-		for i := 0; i < runs; i++ {
-			m, err := runCmd(c.name, c.argv, c.out)
+	walls := make([][]time.Duration, len(cmds)) // [command][round]
+	rss := make([]int64, len(cmds))
+	for r := 0; r < rounds; r++ {
+		for k := range cmds {
+			i := (k + r) % len(cmds) // rotated: each command follows a different one each round
+			m, err := runCmd(cmds[i])
 			if err != nil {
 				return err
 			}
-			walls = append(walls, m.wall)
-			rss = max(rss, m.rssKB)
+			walls[i] = append(walls[i], m.wall)
+			rss[i] = max(rss[i], m.rssKB)
 		}
-		sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-		results = append(results, measure{c.name, walls[len(walls)/2], rss})
 	}
-	fmt.Printf("\n%d files, %d configurations, %d CPUs, %s, warm cache, median of %d runs\n\n", len(all), len(cfgs), runtime.NumCPU(), runtime.Version(), runs)
-	fmt.Printf("%-30s %10s %12s %14s %14s\n", "command", "wall", "peak RSS", "÷ cat (all)", "÷ cat (configs)")
-	for _, r := range results {
-		fmt.Printf("%-30s %9.2fs %10.1f MB %13.2fx %14.2fx\n", r.name, r.wall.Seconds(), float64(r.rssKB)/1024, r.wall.Seconds()/results[0].wall.Seconds(), r.wall.Seconds()/results[1].wall.Seconds())
+	// ratio returns the median over rounds of command a's wall ÷ command b's.
+	ratio := func(a, b int) float64 {
+		var rs []float64
+		for r := range walls[a] {
+			rs = append(rs, walls[a][r].Seconds()/walls[b][r].Seconds())
+		}
+		return median(rs)
 	}
-	a := results[3]
-	fmt.Printf("\naudit ÷ cat (all files) = %.2f (target ≤ 1.0); audit peak RSS = %.1f MB (target ≤ 200 MB)\n", a.wall.Seconds()/results[0].wall.Seconds(), float64(a.rssKB)/1024)
+	medWall := func(i int) float64 {
+		var s []float64
+		for _, w := range walls[i] {
+			s = append(s, w.Seconds())
+		}
+		return median(s)
+	}
+	disksNote := "no disk images"
+	if disks {
+		disksNote = "with sparse disk images"
+	}
+	fmt.Printf("\n%s: %d files (%.0f MB), %d configurations, %s; %d CPUs, %s, warm cache\n", dir, len(all), float64(bytesAll)/1e6, len(cfgs), disksNote, runtime.NumCPU(), runtime.Version())
+	fmt.Printf("median of %d rounds, commands in rotated order; each ratio is the median of the per-round ratios\n\n", rounds)
+	fmt.Printf("%-28s %8s %10s %9s %9s %9s %9s\n", "command", "wall", "peak RSS", "÷ cat", "÷ cat cfg", "÷ grep", "÷ floor")
+	for i, c := range cmds {
+		fmt.Printf("%-28s %7.3fs %7.1f MB %8.2fx %8.2fx %8.2fx %8.2fx\n", c.name, medWall(i), float64(rss[i])/1024, ratio(i, 0), ratio(i, 1), ratio(i, 2), ratio(i, 3))
+	}
+	fmt.Printf("\naudit --jsonl ÷ cat (every file) = %.2f (target ≤ 1.0); ÷ Go floor reader = %.2f (target ≤ 2.0); peak RSS %.1f MB\n",
+		ratio(4, 0), ratio(4, 3), float64(rss[4])/1024)
 	if plants.Configs > 0 {
 		want := map[string]int{"duplicate": len(plants.Duplicate), "mismatch": len(plants.Mismatch), "missing": len(plants.Missing), "malformed": len(plants.Malformed), "incomplete": len(plants.Incomplete), "error": 0}
 		ok := len(cfgs) == plants.Configs
@@ -146,32 +211,49 @@ func run(configs int, dir string, runs int) error {
 			ok = ok && counts[k] == n
 		}
 		fmt.Printf("findings %v; planted %v; records %d, planted %d: %s\n", counts, want, len(cfgs), plants.Configs, map[bool]string{true: "all plants found, nothing else", false: "MISMATCH"}[ok])
+		if !ok {
+			return fmt.Errorf("the audit's findings differ from the plants")
+		}
 	}
 	return nil
 }
 
-// runCmd runs argv with stdout to out (or /dev/null), and returns its wall
-// time and peak RSS (of the process and the children it waited for).
+func median(s []float64) float64 {
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// runCmd runs a command with stdout to its output file (or /dev/null), and
+// returns its wall time and peak RSS (of the process and the children it
+// waited for).
 //
 // The command is started by a fresh copy of this program (-measure): on
 // Linux a child's peak RSS starts from its parent's at exec, so a command
 // started from this process, which holds the inventory's file list, would
 // report at least this process's own peak.
-func runCmd(name string, argv []string, out string) (measure, error) {
+func runCmd(c command) (measure, error) {
+	out := c.out
 	if out == "" {
 		out = os.DevNull
 	}
-	cmd := exec.Command(os.Args[0], append([]string{"-measure", out, "--"}, argv...)...)
+	self, err := os.Executable()
+	if err != nil {
+		return measure{}, err
+	}
+	cmd := exec.Command(self, append([]string{"-measure", out, "--"}, c.argv...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return measure{}, fmt.Errorf("%s: %v: %s", name, err, stderr.String())
+		return measure{}, fmt.Errorf("%s: %v: %s", c.name, err, stderr.String())
 	}
 	var m struct{ WallNS, MaxRSSKB int64 }
 	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
-		return measure{}, fmt.Errorf("%s: %v", name, err)
+		return measure{}, fmt.Errorf("%s: %v", c.name, err)
 	}
-	return measure{name, time.Duration(m.WallNS), m.MaxRSSKB}, nil
+	return measure{time.Duration(m.WallNS), m.MaxRSSKB}, nil
 }
 
 // measureChild runs argv with stdout to out and prints its wall time and
@@ -198,6 +280,63 @@ func measureChild(out string, argv []string) error {
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	return json.NewEncoder(os.Stdout).Encode(struct{ WallNS, MaxRSSKB int64 }{wall.Nanoseconds(), ru.Maxrss})
+}
+
+// floorRead is the floor: the walk and the reads an audit cannot avoid,
+// and nothing else. One goroutine walks the tree (directory entries carry
+// their type; nothing is stat'ed); workers open each regular file, read
+// its first 8 KiB, read a configuration (by its name: .vmx, .vmcx, .vmrs,
+// .xml, .conf) to its end, and close it, with plain system calls and a
+// buffer per worker. It parses nothing and prints the number of bytes.
+func floorRead(root string, workers int) error {
+	paths := make(chan string, 256)
+	total := make(chan int64)
+	for w := 0; w < workers; w++ {
+		go func() {
+			buf := make([]byte, 64<<10)
+			var n int64
+			for p := range paths {
+				fd, err := syscall.Open(p, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+				if err != nil {
+					continue
+				}
+				m, _ := syscall.Read(fd, buf[:8<<10])
+				n += int64(max(m, 0))
+				if m == 8<<10 && isConfigName(p) {
+					for {
+						m, err := syscall.Read(fd, buf)
+						if m <= 0 || err != nil {
+							break
+						}
+						n += int64(m)
+					}
+				}
+				syscall.Close(fd)
+			}
+			total <- n
+		}()
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			paths <- p
+		}
+		return nil
+	})
+	close(paths)
+	var n int64
+	for w := 0; w < workers; w++ {
+		n += <-total
+	}
+	fmt.Println(n)
+	return err
+}
+
+func isConfigName(p string) bool {
+	switch filepath.Ext(p) {
+	case ".vmx", ".vmcx", ".vmrs", ".xml", ".conf", ".bak":
+		return true
+	}
+	return false
 }
 
 // readReport returns the record paths and the finding counts of a JSONL report.
