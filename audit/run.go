@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/genid-migrate/genid-migrate/inventory"
 )
@@ -23,7 +24,16 @@ type Options struct {
 	Workers  int                     // items read in parallel; 0 means twice the CPUs
 	Emit     func(rec *Record) error // called for each record, in inventory order, as they are read
 	Counters *Counters               // updated as items are read, if not nil
+
+	// ReadTimeout bounds the reading of one item: one that has not been
+	// read within it (a dead NFS server, a FUSE file system that never
+	// answers) becomes an error record and the audit goes on without it.
+	// Zero means DefaultReadTimeout.
+	ReadTimeout time.Duration
 }
+
+// DefaultReadTimeout is the read timeout of an audit that sets none.
+const DefaultReadTimeout = 2 * time.Minute
 
 // A Pair is a source configuration and the target migrated from it, as a
 // row of a pairs file gives them.
@@ -62,37 +72,88 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 	if workers <= 0 {
 		workers = 2 * runtime.NumCPU()
 	}
-	type job struct {
-		i    int
-		item inventory.Item
-	}
-	type done struct {
-		i    int
-		b    inventory.Batch
-		path string // the item's, for an error while streaming its records
-	}
 	jobs := make(chan job, 4*workers)
 	results := make(chan done, 4*workers)
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	timeout := opt.ReadTimeout
+	if timeout <= 0 {
+		timeout = DefaultReadTimeout
+	}
+	pathOf := func(it inventory.Item) string {
+		if p, ok := it.(interface{ Path() string }); ok {
+			return p.Path()
+		}
+		return ""
+	}
+	report := func(d done) {
+		if opt.Counters != nil {
+			opt.Counters.Files.Add(1)
+			opt.Counters.Configs.Add(int64(len(d.b.Records)))
+		}
+		results <- d
+	}
+	// Each worker reads items on its own goroutine and says, in its slot,
+	// which item it is reading since when. A worker that is not done
+	// within the timeout is retired by the watchdog: its item becomes an
+	// error record, a new worker takes its place, and whatever the old
+	// one reads when (if) the kernel returns is dropped. A blocked system
+	// call cannot be cancelled; this keeps it from stopping the audit.
+	var slotsMu sync.Mutex
+	var slots []*slot
+	var startWorker func()
+	startWorker = func() {
+		s := &slot{job: -1}
+		slotsMu.Lock()
+		slots = append(slots, s)
+		slotsMu.Unlock()
 		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			buf := make([]byte, 8<<10)
+			// The first bytes of each file are read into buf, and a text
+			// configuration that fits is read whole into its capacity.
+			buf := make([]byte, 8<<10, 128<<10)
 			for j := range jobs {
+				s.begin(j)
 				b := readItem(j.item, buf)
-				if opt.Counters != nil {
-					opt.Counters.Files.Add(1)
-					opt.Counters.Configs.Add(int64(len(b.Records)))
+				if s.end() {
+					return // retired: the watchdog reported the item and stood in for this worker
 				}
-				path := ""
-				if p, ok := j.item.(interface{ Path() string }); ok {
-					path = p.Path()
-				}
-				results <- done{j.i, b, path}
+				report(done{j.i, b, pathOf(j.item)})
 			}
+			wg.Done()
 		}()
 	}
+	for w := 0; w < workers; w++ {
+		startWorker()
+	}
+	stopWatch := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(min(max(timeout/8, time.Millisecond), time.Second))
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopWatch:
+				return
+			case now := <-tick.C:
+				slotsMu.Lock()
+				var late []job
+				for _, s := range slots {
+					if j, ok := s.retireIfLate(now, timeout); ok {
+						late = append(late, j)
+					}
+				}
+				slotsMu.Unlock()
+				for _, j := range late {
+					startWorker() // before the retired worker's count is given back
+					path := pathOf(j.item)
+					if path == "" {
+						path = "(an inventory item)"
+					}
+					report(done{j.i, inventory.Batch{Records: []*Record{inventory.ErrorRecord(path, "", fmt.Errorf("no data within %s (a hung network or FUSE file system?); not read", timeout))}}, path})
+					wg.Done()
+				}
+			}
+		}
+	}()
 	var walkErr error
 	go func() {
 		n := 0
@@ -109,6 +170,7 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 		}
 		close(jobs)
 		wg.Wait()
+		close(stopWatch)
 		close(results)
 	}()
 	res := &Result{Summary: Summary{Status: map[Status]int{}, Formats: map[string]int{}, Findings: map[string]int{}}}
@@ -170,6 +232,55 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 		res.Summary.Findings[f.Kind]++
 	}
 	return res, nil
+}
+
+// A job is an item to read, with its place in inventory order.
+type job struct {
+	i    int
+	item inventory.Item
+}
+
+// done is an item read.
+type done struct {
+	i    int
+	b    inventory.Batch
+	path string // the item's, for an error while streaming its records
+}
+
+// A slot is what one worker is reading, and since when.
+type slot struct {
+	mu      sync.Mutex
+	job     int // the item's index; -1 between items
+	current job
+	start   time.Time
+	retired bool
+}
+
+func (s *slot) begin(j job) {
+	s.mu.Lock()
+	s.job, s.current, s.start = j.i, j, time.Now()
+	s.mu.Unlock()
+}
+
+// end marks the item read and reports whether the worker was retired
+// meanwhile.
+func (s *slot) end() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.job, s.current = -1, job{}
+	return s.retired
+}
+
+// retireIfLate retires the worker if its item has been read for longer
+// than timeout, and returns the item.
+func (s *slot) retireIfLate(now time.Time, timeout time.Duration) (job, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.job < 0 || s.retired || now.Sub(s.start) < timeout {
+		return job{}, false
+	}
+	s.retired = true
+	return s.current, true
 }
 
 // readItem reads one item, turning a panic in a reader into an error

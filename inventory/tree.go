@@ -5,13 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"github.com/genid-migrate/genid-migrate/formats"
@@ -231,33 +229,6 @@ func dirKey(p string) ([2]uint64, bool) {
 	return fileKey(st)
 }
 
-// ReadTimeout bounds the reading of one file: a read that hangs (a dead
-// NFS server, a FUSE file system that never answers) becomes an error
-// record, and the audit goes on without it.
-var ReadTimeout = 2 * time.Minute
-
-// within runs read, giving up after d. A read given up on is left to
-// finish in the background: a blocked system call cannot be cancelled.
-func within(d time.Duration, read func() (*formats.Result, error)) (*formats.Result, error) {
-	type result struct {
-		res *formats.Result
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		res, err := read()
-		done <- result{res, err}
-	}()
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		return r.res, r.err
-	case <-timer.C:
-		return nil, fmt.Errorf("no data within %s (a hung network or FUSE file system?); not read", d)
-	}
-}
-
 // bigFile is the size above which a text configuration is read alone.
 const bigFile = 8 << 20
 
@@ -269,7 +240,12 @@ var reportHeader = []byte(`{"type":"header"`)
 
 // Read reads one file: a configuration gives one record, a report of an
 // earlier audit gives its records, anything else is skipped.
-func (f *file) Read(buf []byte) Batch {
+//
+// scratch is the caller's, reused from file to file: its length is how
+// much is read first, to detect the format; a text configuration that
+// fits in its capacity is read whole into it, and nothing that refers to
+// it outlives Read (readers copy what they keep).
+func (f *file) Read(scratch []byte) Batch {
 	one := func(r *Record) Batch { return Batch{Records: []*Record{r}} }
 	if f.err != nil {
 		return one(ErrorRecord(f.path, "", f.err))
@@ -279,29 +255,22 @@ func (f *file) Read(buf []byte) Batch {
 	}
 	// Non-blocking: a file replaced by a named pipe since the listing
 	// must not hang the audit on open; its type is checked once open.
-	fh, err := os.OpenFile(f.path, os.O_RDONLY|openNonBlocking, 0)
+	fh, size, mode, err := openFile(f.path)
 	if err != nil {
 		return one(ErrorRecord(f.path, "", err))
 	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err != nil {
-		return one(ErrorRecord(f.path, "", err))
-	} else if !st.Mode().IsRegular() {
-		return one(ErrorRecord(f.path, "", fmt.Errorf("became %s while the audit ran; not read", kindOf(st.Mode()))))
+	defer fh.close()
+	if !mode.IsRegular() {
+		return one(ErrorRecord(f.path, "", fmt.Errorf("became %s while the audit ran; not read", kindOf(mode))))
 	}
-	n, err := io.ReadFull(fh, buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	n, err := fh.readFull(scratch)
+	if err != nil {
 		return one(ErrorRecord(f.path, "", err))
 	}
-	head := buf[:n]
+	head := scratch[:n]
 	var whole []byte
-	size := int64(n)
-	if n < len(buf) {
-		whole = head // the first read reached the end of the file
-	} else if st, err := fh.Stat(); err != nil {
-		return one(ErrorRecord(f.path, "", err))
-	} else {
-		size = st.Size()
+	if n < len(scratch) {
+		whole, size = head, int64(n) // the first read reached the end of the file
 	}
 	if bytes.HasPrefix(head, reportHeader) {
 		path := f.path
@@ -328,9 +297,16 @@ func (f *file) Read(buf []byte) Batch {
 		bigFiles <- struct{}{}
 		defer func() { <-bigFiles }()
 	}
-	res, err := within(ReadTimeout, func() (*formats.Result, error) {
-		return formats.ReadOpened(f.path, fh, size, format, whole)
-	})
+	if whole == nil && !format.Random && size < int64(cap(scratch)) {
+		// The rest of a text configuration, after the head, into the
+		// caller's buffer. A file that changed size since fstat is read
+		// again by the reader, bounded as always.
+		b := scratch[:size+1]
+		if m, err := fh.readFull(b[n:]); err == nil && int64(n+m) == size {
+			whole = b[:size]
+		}
+	}
+	res, err := formats.ReadOpened(f.path, fh, size, format, whole)
 	var pe *fs.PathError
 	if res == nil && errors.As(err, &pe) {
 		return one(ErrorRecord(f.path, format.Name, err))

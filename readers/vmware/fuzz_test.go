@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -101,6 +102,40 @@ func FuzzRead(f *testing.F) {
 			if err != nil || c3.ID != c1.ID {
 				t.Fatalf("ID %s does not survive VMX(): %v", c1.ID, err)
 			}
+		}
+	})
+}
+
+// FuzzReadFast checks that the one-pass reader, whenever it answers,
+// answers exactly as the full parser does: the same Config and the same
+// error.
+func FuzzReadFast(f *testing.F) {
+	files, _ := filepath.Glob("../../fixtures/vmware/*.vmx")
+	more, _ := filepath.Glob("testdata/*.vmx")
+	for _, name := range append(files, more...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("config.version = \"8\"\nVM.GENID = \"5\"\nvm.genidX = \"|36\"\ndisplayName = \"a|22b\"\n"))
+	f.Add([]byte(".encoding = \"windows-1252\"\nguestOS = \"w\"\ndisplayName = \"caf|E9\"\nvm.genid = \"1\"\nvm.genid = \"1\"\nvm.genidX = \"0\"\n"))
+	f.Add([]byte("\ufeffmemsize = \"1\"\r\nvm.genid = \"-1\" # c\r\nvm.genidx = \"18446744073709551615\"\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > 1<<20 {
+			return
+		}
+		c1, err1, ok := readFast(in)
+		if !ok {
+			return
+		}
+		c2, err2 := readFull(in)
+		if fmt.Sprint(err1) != fmt.Sprint(err2) || genid.ClassOf(err1) != genid.ClassOf(err2) {
+			t.Fatalf("errors differ: fast %v, full %v", err1, err2)
+		}
+		if !reflect.DeepEqual(c1, c2) {
+			t.Fatalf("configs differ:\nfast %+v\nfull %+v", c1, c2)
 		}
 	})
 }

@@ -81,15 +81,35 @@ func newKeyIndex(entries int) keyIndex {
 	return keyIndex{slots: make([]int32, n)}
 }
 
-// foldHash is FNV-1a over the key with ASCII letters lower-cased.
+// foldHash hashes a key with ASCII letters lower-cased, eight bytes at a
+// time: keys equal but for the case of ASCII letters hash alike.
 func foldHash(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+		mul  = 0x9e3779b97f4a7c15
+	)
+	h := uint64(len(s)) * mul
+	for len(s) > 0 {
+		var w uint64
+		if len(s) >= 8 {
+			w = uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+				uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+			s = s[8:]
+		} else {
+			for i := len(s) - 1; i >= 0; i-- {
+				w = w<<8 | uint64(s[i])
+			}
+			s = ""
 		}
-		h = (h ^ uint64(c)) * 1099511628211
+		// Lower-case the bytes in 'A'..'Z' (high bit clear): each byte's
+		// low seven bits plus a bias sets its high bit from 'A' on, and a
+		// second bias from past 'Z' on; no sum carries into the next byte.
+		x := w &^ high
+		upper := (x + (0x80-'A')*ones) &^ (x + (0x80-'Z'-1)*ones) &^ w & high
+		w |= upper >> 2
+		h = (h ^ w) * mul
+		h ^= h >> 29
 	}
 	return h
 }
@@ -345,6 +365,14 @@ func onLine(line int) string {
 
 // ReadBytes is [Read] on the bytes of a file, which it does not keep.
 func ReadBytes(data []byte) (*Config, error) {
+	if c, err, ok := readFast(data); ok {
+		return c, err
+	}
+	return readFull(data)
+}
+
+// readFull is ReadBytes through the full parser.
+func readFull(data []byte) (*Config, error) {
 	f, err := ParseBytes(data)
 	if err != nil {
 		return nil, err
