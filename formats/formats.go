@@ -176,12 +176,27 @@ func whole[T reading](read func([]byte) (T, error)) func(*Input) (*genid.Reading
 }
 
 // random adapts a reader of a file through random access to a row's Read.
+// A file already read whole is read in memory, in place.
 func random[T reading](read func(io.ReaderAt, int64) (T, error)) func(*Input) (*genid.Reading, error) {
 	return func(in *Input) (*genid.Reading, error) {
-		v, err := read(in.r, in.size)
+		r := in.r
+		if in.whole != nil && int64(len(in.whole)) == in.size {
+			r = inMemory{bytes.NewReader(in.whole), in.whole}
+		}
+		v, err := read(r, in.size)
 		return v.Reading(), err
 	}
 }
+
+// inMemory is content read whole, for readers that read in place
+// ([vmcx.InMemory]).
+type inMemory struct {
+	*bytes.Reader
+	b []byte
+}
+
+// Bytes returns the whole content.
+func (m inMemory) Bytes() []byte { return m.b }
 
 func checkpointPath(path string, r *genid.Reading) {
 	if hyperv.IsCheckpointPath(path) {

@@ -242,9 +242,9 @@ var reportHeader = []byte(`{"type":"header"`)
 // earlier audit gives its records, anything else is skipped.
 //
 // scratch is the caller's, reused from file to file: its length is how
-// much is read first, to detect the format; a text configuration that
-// fits in its capacity is read whole into it, and nothing that refers to
-// it outlives Read (readers copy what they keep).
+// much is read first, to detect the format; a configuration that fits in
+// its capacity is read whole into it, and nothing that refers to it
+// outlives Read (readers copy what they keep).
 func (f *file) Read(scratch []byte) Batch {
 	one := func(r *Record) Batch { return Batch{Records: []*Record{r}} }
 	if f.err != nil {
@@ -297,10 +297,11 @@ func (f *file) Read(scratch []byte) Batch {
 		bigFiles <- struct{}{}
 		defer func() { <-bigFiles }()
 	}
-	if whole == nil && !format.Random && size < int64(cap(scratch)) {
-		// The rest of a text configuration, after the head, into the
-		// caller's buffer. A file that changed size since fstat is read
-		// again by the reader, bounded as always.
+	if whole == nil && size < int64(cap(scratch)) {
+		// The rest of the file, after the head, into the caller's buffer:
+		// a text configuration is read whole anyway, and a container of
+		// this size is read at once by its reader. A file that changed
+		// size since fstat is read again by the reader, bounded as always.
 		b := scratch[:size+1]
 		if m, err := fh.readFull(b[n:]); err == nil && int64(n+m) == size {
 			whole = b[:size]

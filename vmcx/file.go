@@ -2,6 +2,7 @@ package vmcx
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,8 +10,8 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
+	"sync"
 )
 
 // Signature is the first field of both file header copies of every
@@ -149,7 +150,22 @@ func (f *File) Close() error {
 // NewFile reads the container from r, whose size is size. It reads only
 // the headers, the replay log's header (and live entries), the object
 // table and the key tables; r is not kept after it returns.
-func NewFile(r io.ReaderAt, size int64) (*File, error) {
+func NewFile(r io.ReaderAt, size int64) (*File, error) { return newFile(r, size, nil) }
+
+// NewFileOnly is [NewFile] for a reader that needs only the keys at a few
+// paths: it checks everything NewFile checks (every header, journal entry,
+// object-table slot, key table and key entry checksum, every parent
+// reference, the tree's depth and its root), so it fails exactly when
+// NewFile fails and with the same error, but builds only the roots and the
+// keys on the given paths ("a/b/c" from a root, as [File.Lookup] takes
+// them) with their ancestors. Keys, Roots, Walk and Lookup see only those;
+// a key's Children are those of its children that were built.
+func NewFileOnly(r io.ReaderAt, size int64, paths ...string) (*File, error) {
+	return newFile(r, size, paths)
+}
+
+// newFile reads the container; paths, when not nil, limits the keys built.
+func newFile(r io.ReaderAt, size int64, paths []string) (*File, error) {
 	f := &File{Size: size}
 	v := &view{r: r, real: size, size: size}
 	if size < 2*headerBOffset+objHeaderLen {
@@ -186,31 +202,16 @@ func NewFile(r io.ReaderAt, size int64) (*File, error) {
 	if err := f.readObjects(v); err != nil {
 		return nil, err
 	}
-	if err := f.readTables(v); err != nil {
+	bld := builders.Get().(*builder)
+	defer bld.release()
+	if err := f.readTables(v, bld); err != nil {
 		return nil, err
 	}
-	if err := f.link(); err != nil {
+	if err := f.link(bld); err != nil {
 		return nil, err
 	}
-	f.ownValues()
+	f.build(bld, paths)
 	return f, nil
-}
-
-// ownValues copies the keys' values, which refer to the bytes read, into
-// one buffer of the File's own.
-func (f *File) ownValues() {
-	n := 0
-	for _, k := range f.Keys {
-		n += len(k.value)
-	}
-	buf := make([]byte, 0, n)
-	for _, k := range f.Keys {
-		if k.value != nil {
-			start := len(buf)
-			buf = append(buf, k.value...)
-			k.value = buf[start:len(buf):len(buf)]
-		}
-	}
 }
 
 // readHeader reads and validates the header copy at off.
@@ -369,11 +370,11 @@ func (f *File) readObjects(v *view) error {
 	return nil
 }
 
-// readTables loads and checks every allocated key table.
-func (f *File) readTables(v *view) error {
+// readTables loads and checks every allocated key table, and every entry
+// in it, into bld.
+func (f *File) readTables(v *view, bld *builder) error {
 	page := int64(f.Header.Alignment)
 	total := int64(0)
-	var names nameArena
 	for _, o := range f.Objects {
 		soff := 2*int64(f.Header.HeaderSize) + objHeaderLen + int64(o.Slot)*objSlotLen
 		switch o.Type {
@@ -417,39 +418,17 @@ func (f *File) readTables(v *view) error {
 			}
 		}
 		f.Tables = append(f.Tables, t)
-		if err := f.readEntries(v, t, b, &names); err != nil {
+		bld.tables = append(bld.tables, b)
+		if err := f.readEntries(v, t, b, uint16(len(bld.tables)-1), bld); err != nil {
 			return err
 		}
 	}
-	names.assign(f.Keys)
 	return nil
 }
 
-// nameArena collects the keys' names while the tables are read, so that
-// they become one string rather than one allocation each.
-type nameArena struct {
-	b    []byte
-	ends []int // ends[i] is where the i-th key's name ends in b
-}
-
-func (a *nameArena) add(name []byte) {
-	a.b = append(a.b, name...)
-	a.ends = append(a.ends, len(a.b))
-}
-
-// assign sets the names of keys, which were added in the same order.
-func (a *nameArena) assign(keys []*Key) {
-	all := string(a.b)
-	start := 0
-	for i, k := range keys {
-		k.Name = all[start:a.ends[i]]
-		start = a.ends[i]
-	}
-}
-
-// readEntries parses the entries of one key table. Their names go to
-// names, in the order the keys are added to f.Keys.
-func (f *File) readEntries(v *view, t Table, b []byte, names *nameArena) error {
+// readEntries parses and checks the entries of one key table, the tab-th
+// read, into bld.
+func (f *File) readEntries(v *view, t Table, b []byte, tab uint16, bld *builder) error {
 	// First pass: check sizes and count the entries, to allocate them at once.
 	count := 0
 	for off := int64(tableHeadLen); off <= int64(len(b))-entryHeadLen; {
@@ -470,54 +449,50 @@ func (f *File) readEntries(v *view, t Table, b []byte, names *nameArena) error {
 		}
 		off += size
 	}
-	slab := make([]Key, count)
-	f.Keys = slices.Grow(f.Keys, count)
+	bld.entries = slices.Grow(bld.entries, count)
 	n := 0
 	for off := int64(tableHeadLen); n < count; {
 		size := int64(le32(b, int(off)+2))
 		e := b[off : off+size]
-		eoff := t.Offset + off
+		eo := off
 		off += size
 		if Type(e[0]) == TypeFree {
 			continue
 		}
-		k := &slab[n]
 		n++
-		name, err := parseEntry(v, k, e, eoff, e[0], e[1])
-		if err != nil {
+		r := rawEntry{table: t.Index, tableOffset: uint32(eo), tab: tab}
+		if err := parseEntry(v, &r, e, t.Offset+eo, uint32(eo)); err != nil {
 			return err
 		}
-		k.Table, k.TableOffset = t.Index, uint32(eoff-t.Offset)
-		if !k.Type.Known() {
+		if !Type(r.typ).Known() {
 			f.unknowns++
 		}
-		f.Keys = append(f.Keys, k)
-		names.add(name)
+		bld.entries = append(bld.entries, r)
 	}
 	return nil
 }
 
-// parseEntry decodes one non-free entry into the zero Key k and checks its CRC. It returns the
-// key's name; k.Name is set later, from all the names at once.
-func parseEntry(v *view, k *Key, e []byte, eoff int64, typ, flags byte) ([]byte, error) {
-	// k is new (zero): set fields one by one rather than copying a whole
-	// Key, which costs write barriers for its pointer fields.
-	k.Type, k.Flags, k.Offset = Type(typ), flags, eoff
-	k.parentTable, k.parentOffset, k.Sequence = binary.LittleEndian.Uint16(e[6:]), le32(e, 8), le32(e, 0x10)
+// parseEntry decodes one non-free entry e, at file offset eoff and table
+// offset eo, into r and checks its CRC.
+func parseEntry(v *view, r *rawEntry, e []byte, eoff int64, eo uint32) error {
+	typ, flags := Type(e[0]), e[1]
+	r.typ, r.flags, r.off = uint8(typ), flags, eoff
+	r.parentTable, r.parentOffset, r.sequence = binary.LittleEndian.Uint16(e[6:]), le32(e, 8), le32(e, 0x10)
 	keyLen := int(e[0x14])
 	if keyLen < 1 || entryHeadLen+keyLen > len(e) {
-		return nil, corrupt(eoff, "key entry", "key length %d does not fit in a %d-byte entry", keyLen, len(e))
+		return corrupt(eoff, "key entry", "key length %d does not fit in a %d-byte entry", keyLen, len(e))
 	}
 	name := e[entryHeadLen : entryHeadLen+keyLen]
 	if i := bytes.IndexByte(name, 0); i >= 0 && i < keyLen-1 {
-		return nil, corrupt(eoff+entryHeadLen+int64(i), "key entry", "NUL inside the key name")
+		return corrupt(eoff+entryHeadLen+int64(i), "key entry", "NUL inside the key name")
 	}
 	if name[keyLen-1] != 0 {
-		return nil, corrupt(eoff+entryHeadLen+int64(keyLen)-1, "key entry", "key name not NUL-terminated")
+		return corrupt(eoff+entryHeadLen+int64(keyLen)-1, "key entry", "key name not NUL-terminated")
 	}
 	name = name[:keyLen-1]
-	if !k.Type.Known() {
-		return name, nil // value size unknown: cannot be checked; reading it fails
+	r.nameOff, r.nameLen = eo+entryHeadLen, uint8(len(name))
+	if !typ.Known() {
+		return nil // value size unknown: cannot be checked; reading it fails
 	}
 	voff := entryHeadLen + keyLen
 	rest := e[voff:]
@@ -525,59 +500,63 @@ func parseEntry(v *view, k *Key, e []byte, eoff int64, typ, flags byte) ([]byte,
 	switch {
 	case flags&FlagFileObject != 0:
 		n = 12
-	case k.Type == TypeInt || k.Type == TypeUInt || k.Type == TypeDouble:
+	case typ == TypeInt || typ == TypeUInt || typ == TypeDouble:
 		n = 8
-	case k.Type == TypeBool:
+	case typ == TypeBool:
 		n = 4
-	case k.Type == TypeNode:
+	case typ == TypeNode:
 		n = 12
-	case k.Type == TypeString || k.Type == TypeBytes:
+	case typ == TypeString || typ == TypeBytes:
 		if len(rest) < 4 {
-			return nil, corrupt(eoff+int64(voff), "key entry", "%s length does not fit", k.Type)
+			return corrupt(eoff+int64(voff), "key entry", "%s length does not fit", typ)
 		}
 		l := le32(rest, 0)
 		if int64(l) > int64(len(rest))-4 {
-			return nil, corrupt(eoff+int64(voff), "key entry", "%s of %d bytes does not fit in the entry", k.Type, l)
+			return corrupt(eoff+int64(voff), "key entry", "%s of %d bytes does not fit in the entry", typ, l)
 		}
-		if k.Type == TypeString && l%2 != 0 {
-			return nil, corrupt(eoff+int64(voff), "key entry", "UTF-16 string of an odd %d bytes", l)
+		if typ == TypeString && l%2 != 0 {
+			return corrupt(eoff+int64(voff), "key entry", "UTF-16 string of an odd %d bytes", l)
 		}
 		n = 4 + int(l)
 	}
 	if n > len(rest) {
-		return nil, corrupt(eoff+int64(voff), "key entry", "%s value of %d bytes does not fit in the entry", k.Type, n)
+		return corrupt(eoff+int64(voff), "key entry", "%s value of %d bytes does not fit in the entry", typ, n)
 	}
 	covered := e[:voff+n]
 	if stored, computed := le32(e, 0x0C), v.crcZeroed(covered, 0x0C); stored != computed {
-		return nil, checksum(eoff, "key entry "+quote(string(name)), stored, computed)
+		return checksum(eoff, "key entry "+quote(string(name)), stored, computed)
 	}
-	k.value = rest[:n:n] // the bytes read; NewFile copies them before it returns
-	k.verified = true
-	return name, nil
+	r.valOff, r.valLen = eo+uint32(voff), uint32(n)
+	r.verified = true
+	return nil
 }
 
-// link builds the tree from the parent references.
-func (f *File) link() error {
-	f.Keys = slices.Clip(f.Keys)
-	// The keys of each table are contiguous in f.Keys, in increasing table
+// link checks the tree the parent references make, on the entries: every
+// parent exists and is a node, no key is its own parent, every key
+// reaches a root within maxDepth steps, and there is a root. It records
+// each entry's parent and children (in sequence order) in bld.
+func (f *File) link(bld *builder) error {
+	es := bld.entries
+	n := len(es)
+	// The entries of each table are contiguous, in increasing table
 	// offset: a parent is found by a binary search in its table's run.
 	type run struct {
 		table  uint16
 		lo, hi int
 	}
 	var runs []run
-	for i, k := range f.Keys {
-		if len(runs) == 0 || runs[len(runs)-1].table != k.Table {
-			runs = append(runs, run{k.Table, i, i})
+	for i := range es {
+		if len(runs) == 0 || runs[len(runs)-1].table != es[i].table {
+			runs = append(runs, run{es[i].table, i, i})
 		}
 		runs[len(runs)-1].hi = i + 1
 	}
 	find := func(table uint16, offset uint32) int {
 		for _, r := range runs {
 			if r.table == table {
-				keys := f.Keys[r.lo:r.hi]
-				i := sort.Search(len(keys), func(i int) bool { return keys[i].TableOffset >= offset })
-				if i < len(keys) && keys[i].TableOffset == offset {
+				run := es[r.lo:r.hi]
+				i, found := slices.BinarySearchFunc(run, offset, func(e rawEntry, off uint32) int { return cmp.Compare(e.tableOffset, off) })
+				if found {
 					return r.lo + i
 				}
 				return -1
@@ -585,59 +564,229 @@ func (f *File) link() error {
 		}
 		return -1
 	}
-	children := make([]int32, len(f.Keys)) // number of children of each key
-	linked := 0
-	for _, k := range f.Keys {
-		if k.parentTable == 0 {
-			f.roots = append(f.roots, k)
+	parent := grow(&bld.parent, n)
+	start := grow(&bld.start, n+1)
+	clear(start)
+	bld.roots = bld.roots[:0]
+	for i := range es {
+		e := &es[i]
+		if e.parentTable == 0 {
+			parent[i] = -1
+			bld.roots = append(bld.roots, int32(i))
 			continue
 		}
-		j := find(k.parentTable, k.parentOffset)
+		j := find(e.parentTable, e.parentOffset)
 		if j < 0 {
-			return corrupt(k.Offset+6, "key entry "+quote(k.Name), "parent (table %d, offset %#x) does not exist", k.parentTable, k.parentOffset)
+			return corrupt(e.off+6, "key entry "+quote(bld.name(i)), "parent (table %d, offset %#x) does not exist", e.parentTable, e.parentOffset)
 		}
-		p := f.Keys[j]
+		p := &es[j]
 		switch {
-		case p.Type != TypeNode:
-			return corrupt(k.Offset+6, "key entry "+quote(k.Name), "parent %s at %#x is a %s, not a node", quote(p.Name), p.Offset, p.Type)
-		case p == k:
-			return corrupt(k.Offset+6, "key entry "+quote(k.Name), "is its own parent")
+		case Type(p.typ) != TypeNode:
+			return corrupt(e.off+6, "key entry "+quote(bld.name(i)), "parent %s at %#x is a %s, not a node", quote(bld.name(j)), p.off, Type(p.typ))
+		case j == i:
+			return corrupt(e.off+6, "key entry "+quote(bld.name(i)), "is its own parent")
 		}
-		k.Parent = p
-		children[j]++
-		linked++
-	}
-	// Every parent's children share one backing array.
-	slab := make([]*Key, linked)
-	for j, n := range children {
-		if n > 0 {
-			f.Keys[j].Children = slab[:0:n]
-			slab = slab[n:]
-		}
-	}
-	for _, k := range f.Keys {
-		if p := k.Parent; p != nil {
-			p.Children = append(p.Children, k)
-		}
+		parent[i] = int32(j)
+		start[j+1]++
 	}
 	// Every key must reach a root within maxDepth steps: no cycles.
-	for _, k := range f.Keys {
+	for i := range es {
 		d := 0
-		for p := k; p.Parent != nil; p = p.Parent {
+		for p := int32(i); parent[p] >= 0; p = parent[p] {
 			if d++; d > maxDepth {
-				return corrupt(k.Offset, "key entry "+quote(k.Name), "no root within %d parents (a parent cycle?)", maxDepth)
+				return corrupt(es[i].off, "key entry "+quote(bld.name(i)), "no root within %d parents (a parent cycle?)", maxDepth)
 			}
 		}
 	}
-	for _, k := range f.Keys {
-		if len(k.Children) > 1 {
-			slices.SortStableFunc(k.Children, func(a, b *Key) int { return int(a.Sequence) - int(b.Sequence) })
+	if len(bld.roots) == 0 && n > 0 {
+		return corrupt(es[0].off, "key tree", "no root key")
+	}
+	// Children, in file order, then each parent's stably by sequence.
+	for j := 0; j < n; j++ {
+		start[j+1] += start[j]
+	}
+	children := grow(&bld.children, int(start[n]))
+	fill := grow(&bld.fill, n)
+	copy(fill, start[:n])
+	for i := range es {
+		if p := parent[i]; p >= 0 {
+			children[fill[p]] = int32(i)
+			fill[p]++
 		}
 	}
-	if len(f.roots) == 0 && len(f.Keys) > 0 {
-		return corrupt(f.Keys[0].Offset, "key tree", "no root key")
+	for j := 0; j < n; j++ {
+		if c := children[start[j]:start[j+1]]; len(c) > 1 {
+			slices.SortStableFunc(c, func(a, b int32) int { return int(es[a].sequence) - int(es[b].sequence) })
+		}
 	}
 	return nil
+}
+
+// build makes Keys of the entries: every one, or (paths not nil) the
+// roots and the keys on paths with their ancestors. Keys get copies of
+// their names and values, so nothing refers to the bytes read.
+func (f *File) build(bld *builder, paths []string) {
+	es := bld.entries
+	n := len(es)
+	keep := grow(&bld.keep, n)
+	if paths == nil {
+		for i := range keep {
+			keep[i] = 1
+		}
+	} else {
+		clear(keep)
+		for _, r := range bld.roots {
+			keep[r] = 1
+		}
+		for _, p := range paths {
+			parts := splitPath(p)
+			if len(parts) == 0 {
+				continue
+			}
+			var cur []int32
+			for _, r := range bld.roots {
+				if bld.name(int(r)) == parts[0] {
+					cur = append(cur, r)
+				}
+			}
+			for _, part := range parts[1:] {
+				var next []int32
+				for _, j := range cur {
+					for _, c := range bld.children[bld.start[j]:bld.start[j+1]] {
+						if bld.nameIs(int(c), part) {
+							keep[c] = 1
+							next = append(next, c)
+						}
+					}
+				}
+				cur = next
+			}
+		}
+	}
+	// Positions of the kept entries among the Keys, and the room their
+	// names, values and children take.
+	pos := grow(&bld.pos, n)
+	count, nameBytes, valueBytes, childCount := 0, 0, 0, 0
+	for i := range es {
+		if keep[i] == 0 {
+			pos[i] = -1
+			continue
+		}
+		pos[i] = int32(count)
+		count++
+		nameBytes += int(es[i].nameLen)
+		valueBytes += int(es[i].valLen)
+		if p := bld.parent[i]; p >= 0 {
+			childCount++
+		}
+	}
+	slab := make([]Key, count)
+	f.Keys = make([]*Key, count)
+	names := make([]byte, 0, nameBytes)
+	values := make([]byte, 0, valueBytes)
+	ends := grow(&bld.ends, count)
+	for i := range es {
+		if pos[i] < 0 {
+			continue
+		}
+		e := &es[i]
+		k := &slab[pos[i]]
+		f.Keys[pos[i]] = k
+		tb := bld.tables[e.tab]
+		names = append(names, tb[e.nameOff:e.nameOff+uint32(e.nameLen)]...)
+		ends[pos[i]] = int32(len(names))
+		k.Offset, k.TableOffset, k.Sequence, k.Table = e.off, e.tableOffset, e.sequence, e.table
+		k.Type, k.Flags = Type(e.typ), e.flags
+		k.parentTable, k.parentOffset, k.verified = e.parentTable, e.parentOffset, e.verified
+		if e.verified {
+			start := len(values)
+			values = append(values, tb[e.valOff:e.valOff+e.valLen]...)
+			k.value = values[start:len(values):len(values)]
+		}
+	}
+	all := string(names)
+	from := int32(0)
+	for i, k := range f.Keys {
+		k.Name = all[from:ends[i]]
+		from = ends[i]
+	}
+	// Parents, and children in the order link sorted them.
+	kids := make([]*Key, 0, childCount)
+	for i := range es {
+		if pos[i] < 0 {
+			continue
+		}
+		k := f.Keys[pos[i]]
+		if p := bld.parent[i]; p >= 0 {
+			k.Parent = f.Keys[pos[p]]
+		}
+		from := len(kids)
+		for _, c := range bld.children[bld.start[i]:bld.start[i+1]] {
+			if pos[c] >= 0 {
+				kids = append(kids, f.Keys[pos[c]])
+			}
+		}
+		if len(kids) > from {
+			k.Children = kids[from:len(kids):len(kids)]
+		}
+	}
+	for _, r := range bld.roots {
+		f.roots = append(f.roots, f.Keys[pos[r]])
+	}
+}
+
+// rawEntry is a checked key entry before (and unless) it becomes a Key:
+// where its name and value lie in its table's bytes, and no pointers, so
+// that the entries of a file cost one reusable slice.
+type rawEntry struct {
+	off                                 int64 // file offset of the entry
+	tableOffset, parentOffset, sequence uint32
+	nameOff, valOff, valLen             uint32 // in the table's bytes
+	table, parentTable, tab             uint16 // tab: the index of the table's bytes in builder.tables
+	typ, flags, nameLen                 uint8
+	verified                            bool
+}
+
+// builder holds the working state of reading one file's key tables,
+// reused from file to file.
+type builder struct {
+	entries                 []rawEntry
+	tables                  [][]byte // the key tables' bytes, in the order read
+	parent, start, children []int32  // each entry's parent (-1 for a root); children of j: children[start[j]:start[j+1]]
+	fill, pos, ends         []int32
+	roots                   []int32
+	keep                    []uint8
+}
+
+var builders = sync.Pool{New: func() any { return new(builder) }}
+
+// release returns the builder for reuse, referring to no file's bytes.
+func (b *builder) release() {
+	clear(b.tables)
+	b.tables = b.tables[:0]
+	b.entries = b.entries[:0]
+	builders.Put(b)
+}
+
+// name returns entry i's name.
+func (b *builder) name(i int) string {
+	e := &b.entries[i]
+	return string(b.tables[e.tab][e.nameOff : e.nameOff+uint32(e.nameLen)])
+}
+
+// nameIs reports whether entry i's name is s, without a copy.
+func (b *builder) nameIs(i int, s string) bool {
+	e := &b.entries[i]
+	return string(b.tables[e.tab][e.nameOff:e.nameOff+uint32(e.nameLen)]) == s
+}
+
+// grow sets *s to n elements, reusing its array when it is large enough.
+func grow[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	*s = (*s)[:n]
+	return *s
 }
 
 // Roots returns the keys without a parent, in file order. Every real file

@@ -3,8 +3,10 @@ package vmcx_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
@@ -139,4 +141,75 @@ func BenchmarkNewFileInMemory(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// inPlace is content in memory that NewFile reads in place.
+type inPlace struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (m inPlace) Bytes() []byte { return m.b }
+
+// BenchmarkNewFileInPlace is BenchmarkNewFileInMemory for content that
+// NewFile reads in place ([vmcx.InMemory]), as an audit gives it.
+func BenchmarkNewFileInPlace(b *testing.B) {
+	head, _, _ := vmcxbuild.Build(vm(idNew), vmcxbuild.Options{})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := vmcx.NewFile(inPlace{bytes.NewReader(head), head}, int64(len(head))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// onlyPaths are the keys a generation ID reader builds.
+var onlyPaths = []string{"configuration/properties/name", "configuration/properties/global_id", "configuration/properties/version", "configuration/properties/subtype", "configuration/global_settings/devices/generation_id"}
+
+// FuzzNewFileOnly checks that NewFileOnly fails exactly when NewFile
+// fails, with the same error, and otherwise finds at each path the keys
+// NewFile finds there, alike in every field, with the same roots,
+// headers, journal, tables and count of unknown entries.
+func FuzzNewFileOnly(f *testing.F) {
+	minimal := vmcxbuild.Node("configuration", vmcxbuild.Node("properties", vmcxbuild.String("name", "n"), vmcxbuild.Int("version", 2304)),
+		vmcxbuild.Node("global_settings", vmcxbuild.Node("devices", vmcxbuild.String("generation_id", idNew), vmcxbuild.String("generation_id", idNew))))
+	for _, opt := range []vmcxbuild.Options{{}, {Sequence: [2]uint16{1, 2}}, {TrimLog: true}} {
+		if b, _, err := vmcxbuild.Build(minimal, opt); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<20 {
+			return
+		}
+		full, err1 := vmcx.NewFile(bytes.NewReader(b), int64(len(b)))
+		only, err2 := vmcx.NewFileOnly(bytes.NewReader(b), int64(len(b)), onlyPaths...)
+		if fmt.Sprint(err1) != fmt.Sprint(err2) {
+			t.Fatalf("errors differ: NewFile %v, NewFileOnly %v", err1, err2)
+		}
+		if err1 != nil {
+			return
+		}
+		if full.Header != only.Header || full.Journal != only.Journal || !reflect.DeepEqual(full.Tables, only.Tables) || !reflect.DeepEqual(full.Objects, only.Objects) || full.Unknown() != only.Unknown() {
+			t.Fatal("container facts differ")
+		}
+		same := func(a, b []*vmcx.Key) {
+			t.Helper()
+			if len(a) != len(b) {
+				t.Fatalf("%d keys and %d", len(a), len(b))
+			}
+			for i := range a {
+				va, ea := a[i].Value()
+				vb, eb := b[i].Value()
+				if a[i].Name != b[i].Name || a[i].Offset != b[i].Offset || a[i].Type != b[i].Type || a[i].Sequence != b[i].Sequence || a[i].Path() != b[i].Path() ||
+					!reflect.DeepEqual(va, vb) || fmt.Sprint(ea) != fmt.Sprint(eb) {
+					t.Fatalf("key %d differs: %+v / %+v", i, a[i], b[i])
+				}
+			}
+		}
+		same(full.Roots(), only.Roots())
+		for _, p := range onlyPaths {
+			same(full.Lookup(p), only.Lookup(p))
+		}
+	})
 }

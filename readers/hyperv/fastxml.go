@@ -7,15 +7,24 @@ import (
 	"github.com/genid-migrate/genid-migrate/internal/xmlscan"
 )
 
-// wantedPaths are the elements the resolver reads; the fast scanner keeps
-// only these and their ancestors.
-var wantedPaths = [][]string{
-	{"configuration", "properties", "name"},
-	{"configuration", "properties", "global_id"},
-	{"configuration", "properties", "version"},
-	{"configuration", "properties", "subtype"},
-	{"configuration", "global_settings", "devices", "generation_id"},
+// resolvedPaths are the keys the resolver reads (resolve); the fast XML
+// scanner and the container reader keep only these and their ancestors.
+var resolvedPaths = []string{
+	"configuration/properties/name",
+	"configuration/properties/global_id",
+	"configuration/properties/version",
+	"configuration/properties/subtype",
+	GenerationIDPath,
 }
+
+// wantedPaths are resolvedPaths split into names.
+var wantedPaths = func() [][]string {
+	var out [][]string
+	for _, p := range resolvedPaths {
+		out = append(out, strings.Split(p, "/"))
+	}
+	return out
+}()
 
 // wanted reports whether the element at path, whose parent is kept, is
 // kept too.

@@ -44,7 +44,10 @@ type Config struct {
 	Version    int64    // properties/version (0x0500 = 5.0, 0x0900 = 9.0); 0 if absent
 	Subtype    int64    // properties/subtype: 0 Gen1 (BIOS), 1 Gen2 (UEFI); -1 if absent
 	Checkpoint bool     // the file is under a Snapshots directory
-	Container  *vmcx.File
+	// Container is the .vmcx container read: fully verified, with only
+	// the keys the reader uses built (see [vmcx.NewFileOnly]); open it
+	// with [vmcx.NewFile] for every key. Nil for XML.
+	Container *vmcx.File
 }
 
 // Generation returns "Gen1", "Gen2" or "" from the subtype.
@@ -144,7 +147,9 @@ func resolve(t tree, c *Config, at func(l leaf, err error) error) (*Config, erro
 
 // ReadVMCX reads a binary configuration (.vmcx) from r, of size bytes.
 func ReadVMCX(r io.ReaderAt, size int64) (*Config, error) {
-	f, err := vmcx.NewFile(r, size)
+	// Every checksum and link of the file is checked; only the keys the
+	// resolver reads are built.
+	f, err := vmcx.NewFileOnly(r, size, resolvedPaths...)
 	if err != nil {
 		return nil, err
 	}
