@@ -29,6 +29,8 @@ type walker struct {
 	// inside are not.
 	follow bool
 	devs   map[uint64]bool // the filesystems of the roots, with follow
+
+	dirBuf []byte // for reading directories
 }
 
 func newWalker() *walker { return &walker{seen: map[[2]uint64]string{}, devs: map[uint64]bool{}} }
@@ -143,58 +145,7 @@ func (w *walker) walk(path string, found func(*file) error) error {
 			w.seen[key] = dir
 		}
 		root := strings.TrimRight(dir, string(filepath.Separator)) + string(filepath.Separator) // follows a linked root
-		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if err := found(&file{path: p, err: err}); err != nil {
-					return err
-				}
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if p == root {
-					return nil
-				}
-				if key, ok := dirKey(p); ok {
-					if first, dup := w.seen[key]; dup {
-						if err := found(&file{path: p, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)}); err != nil {
-							return err
-						}
-						return fs.SkipDir
-					}
-					w.seen[key] = p
-				}
-				return nil
-			}
-			if d.Type()&fs.ModeSymlink != 0 {
-				st, err := os.Stat(p)
-				switch {
-				case errors.Is(err, fs.ErrNotExist):
-					return found(&file{path: p, err: errors.New("symbolic link to a target that does not exist")})
-				case errors.Is(err, syscall.ELOOP):
-					return found(&file{path: p, err: errors.New("symbolic link loop")})
-				case err != nil:
-					return found(&file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
-				case st.IsDir():
-					if ok, why := w.mayEnter(p); !ok {
-						if why != "" {
-							return found(&file{path: p, err: errors.New(why)})
-						}
-						return found(&file{path: p, special: true}) // not followed: counted as skipped
-					}
-					return visit(p)
-				case st.Mode().IsRegular():
-					return found(&file{path: p})
-				default:
-					return found(&file{path: p, special: true})
-				}
-			}
-			// Sockets, devices and pipes are counted as skipped: opening
-			// a pipe would wait for a writer.
-			return found(&file{path: p, special: !d.Type().IsRegular()})
-		})
+		return w.walkDir(root, true, found, visit)
 	}
 	st, err := os.Stat(path)
 	switch {
@@ -206,6 +157,93 @@ func (w *walker) walk(path string, found func(*file) error) error {
 		return found(&file{path: path, err: fmt.Errorf("%s, not a regular file or a directory", kindOf(st.Mode()))})
 	}
 	return visit(path)
+}
+
+// A dirEntry is a name in a directory and the type the directory gives.
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
+}
+
+// walkDir calls found for each file under the directory p, in order of
+// name, depth first, as find lists them. A directory that cannot be read
+// is an error item, and nothing under it is; a directory reached twice is
+// an error item the second time. Links to directories are entered through
+// visit when they are followed.
+func (w *walker) walkDir(p string, root bool, found func(*file) error, visit func(string) error) error {
+	entries, key, keyOK, err := w.readDir(p)
+	if !root { // the root's key was recorded by visit
+		if !keyOK {
+			key, keyOK = dirKey(p)
+		}
+		if keyOK {
+			if first, dup := w.seen[key]; dup {
+				return found(&file{path: p, err: fmt.Errorf("already scanned as %s (a symbolic link loop?)", first)})
+			}
+			w.seen[key] = p
+		}
+	}
+	if err != nil {
+		return found(&file{path: p, err: err})
+	}
+	for _, e := range entries {
+		var child string
+		if root {
+			child = filepath.Join(p, e.name)
+		} else {
+			child = joinChild(p, e.name)
+		}
+		var err error
+		switch {
+		case e.typ.IsDir():
+			err = w.walkDir(child, false, found, visit)
+		case e.typ&fs.ModeSymlink != 0:
+			err = w.link(child, found, visit)
+		default:
+			// Sockets, devices and pipes are counted as skipped: opening
+			// a pipe would wait for a writer.
+			err = found(&file{path: child, special: !e.typ.IsRegular()})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// joinChild joins a clean directory path (not the root of the file
+// system) and a name read from it: filepath.Join's result, without its
+// cleaning.
+func joinChild(dir, name string) string {
+	if dir == string(filepath.Separator) || strings.HasSuffix(dir, string(filepath.Separator)) {
+		return filepath.Join(dir, name)
+	}
+	return dir + string(filepath.Separator) + name
+}
+
+// link reports or follows a symbolic link met inside a tree.
+func (w *walker) link(p string, found func(*file) error, visit func(string) error) error {
+	st, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return found(&file{path: p, err: errors.New("symbolic link to a target that does not exist")})
+	case errors.Is(err, syscall.ELOOP):
+		return found(&file{path: p, err: errors.New("symbolic link loop")})
+	case err != nil:
+		return found(&file{path: p, err: fmt.Errorf("symbolic link: %w", err)})
+	case st.IsDir():
+		if ok, why := w.mayEnter(p); !ok {
+			if why != "" {
+				return found(&file{path: p, err: errors.New(why)})
+			}
+			return found(&file{path: p, special: true}) // not followed: counted as skipped
+		}
+		return visit(p)
+	case st.Mode().IsRegular():
+		return found(&file{path: p})
+	default:
+		return found(&file{path: p, special: true})
+	}
 }
 
 // kindOf names a kind of special file.

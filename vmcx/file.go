@@ -2,7 +2,6 @@ package vmcx
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -554,10 +553,17 @@ func (f *File) link(bld *builder) error {
 	find := func(table uint16, offset uint32) int {
 		for _, r := range runs {
 			if r.table == table {
-				run := es[r.lo:r.hi]
-				i, found := slices.BinarySearchFunc(run, offset, func(e rawEntry, off uint32) int { return cmp.Compare(e.tableOffset, off) })
-				if found {
-					return r.lo + i
+				lo, hi := r.lo, r.hi // the first entry at or past offset is in [lo, hi]
+				for lo < hi {
+					m := int(uint(lo+hi) >> 1)
+					if es[m].tableOffset < offset {
+						lo = m + 1
+					} else {
+						hi = m
+					}
+				}
+				if lo < r.hi && es[lo].tableOffset == offset {
+					return lo
 				}
 				return -1
 			}

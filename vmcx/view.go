@@ -119,14 +119,39 @@ func (v *view) patched(off int64, n int) bool {
 }
 
 // crcZeroed is the CRC-32/IEEE of b with the 4 bytes at off taken as zero,
-// computed in one pass over a copy (b may be shared): one call is cheaper
-// than three around the field for the small entries that dominate.
+// computed in one pass over a copy (b may be shared).
+//
+// Most key entries are a few dozen bytes, which the standard library
+// checksums a byte or eight at a time; from 64 bytes on, in multiples of
+// 16, it uses the carry-less multiply instructions. A short copy is
+// therefore checksummed with zeros in front up to such a length, and
+// corrected: with the register starting at zero, leading zeros leave it
+// unchanged, so crc(M) = ^Update(^0, zeros‖M) ^ crc(zeros of len(M)).
 func (v *view) crcZeroed(b []byte, off int) uint32 {
-	if cap(v.scratch) < len(b) {
-		v.scratch = make([]byte, len(b), max(len(b), 4<<10))
+	n := len(b)
+	padded := n
+	if n < len(zeroCRC) {
+		padded = max(64, (n+15)&^15)
 	}
-	s := v.scratch[:len(b)]
-	copy(s, b)
-	clear(s[off : off+4])
-	return crc32.ChecksumIEEE(s)
+	if cap(v.scratch) < padded {
+		v.scratch = make([]byte, padded, max(padded, 4<<10))
+	}
+	s := v.scratch[:padded]
+	lead := padded - n
+	clear(s[:lead])
+	copy(s[lead:], b)
+	clear(s[lead+off : lead+off+4])
+	if lead == 0 && n >= len(zeroCRC) {
+		return crc32.ChecksumIEEE(s)
+	}
+	return ^crc32.Update(^uint32(0), crc32.IEEETable, s) ^ zeroCRC[n]
 }
+
+// zeroCRC[n] is the CRC-32/IEEE of n zero bytes.
+var zeroCRC = func() (t [256]uint32) {
+	var z [256]byte
+	for n := range t {
+		t[n] = crc32.ChecksumIEEE(z[:n])
+	}
+	return t
+}()

@@ -46,7 +46,12 @@ func TestViewReads(t *testing.T) {
 // checksum of a copy with the field set to zero, and that b is unchanged.
 func TestCRCZeroed(t *testing.T) {
 	var v view
-	for _, n := range []int{4, 18, 63, 64, 65, 5000} {
+	// Every length up to past the padded ones, and a few long ones.
+	var lengths []int
+	for n := 4; n <= 300; n++ {
+		lengths = append(lengths, n)
+	}
+	for _, n := range append(lengths, 5000, 5001) {
 		b := make([]byte, n)
 		for i := range b {
 			b[i] = byte(i*13 + n)
