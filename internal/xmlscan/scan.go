@@ -64,8 +64,15 @@ func New(doc []byte, maxDepth int) *Scanner {
 // Next returns the next token. ok is false at the end of the document or
 // when the scanner gives up; [Scanner.Complete] tells which.
 func (s *Scanner) Next() (tok Token, ok bool) {
+	ok = s.Scan(&tok)
+	return tok, ok
+}
+
+// Scan is [Scanner.Next] into *tok, which it overwrites: a loop that reuses
+// one Token does not copy it per token.
+func (s *Scanner) Scan(tok *Token) bool {
 	if s.failed {
-		return Token{}, false
+		return false
 	}
 	if s.selfEnd { // the end of <name/>
 		s.selfEnd = false
@@ -73,10 +80,11 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 		depth := len(s.stack)
 		s.stack = s.stack[:len(s.stack)-1]
 		prefix, local, _ := SplitName(name)
-		return Token{Kind: EndElement, Prefix: prefix, Local: local, Start: s.pos, End: s.pos, Depth: depth}, true
+		*tok = Token{Kind: EndElement, Prefix: prefix, Local: local, Start: s.pos, End: s.pos, Depth: depth}
+		return true
 	}
 	if s.pos >= len(s.doc) {
-		return Token{}, false
+		return false
 	}
 	rest := s.doc[s.pos:]
 	if rest[0] != '<' {
@@ -92,9 +100,9 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 		} else if !plainText(text) {
 			return s.fail()
 		}
-		tok = Token{Kind: CharData, Data: text, Start: s.pos, End: s.pos + lt, Depth: len(s.stack)}
+		*tok = Token{Kind: CharData, Data: text, Start: s.pos, End: s.pos + lt, Depth: len(s.stack)}
 		s.pos += lt
-		return tok, true
+		return true
 	}
 	start := s.pos
 	switch {
@@ -108,7 +116,8 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 			return s.fail()
 		}
 		s.pos += 4 + end + 3
-		return Token{Kind: Comment, Data: body, Start: start, End: s.pos, Depth: len(s.stack)}, true
+		*tok = Token{Kind: Comment, Data: body, Start: start, End: s.pos, Depth: len(s.stack)}
+		return true
 	case bytes.HasPrefix(rest, []byte("<?")):
 		end := bytes.Index(rest[2:], []byte("?>"))
 		if end < 0 {
@@ -123,11 +132,11 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 		attrs, ok := PlainAttrs(pi[n:], s.attrs[:0])
 		s.attrs = attrs
 		s.pos += 2 + end + 2
-		tok := Token{Kind: ProcInst, Local: target, Data: pi[n:], Start: start, End: s.pos, Depth: len(s.stack), PlainAttrs: ok}
+		*tok = Token{Kind: ProcInst, Local: target, Data: pi[n:], Start: start, End: s.pos, Depth: len(s.stack), PlainAttrs: ok}
 		if ok {
 			tok.Attrs = attrs
 		}
-		return tok, true
+		return true
 	case bytes.HasPrefix(rest, []byte("<!")):
 		return s.fail() // DOCTYPE, CDATA
 	case bytes.HasPrefix(rest, []byte("</")):
@@ -143,7 +152,8 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 		s.stack = s.stack[:len(s.stack)-1]
 		s.pos += gt + 1
 		prefix, local, _ := SplitName(name)
-		return Token{Kind: EndElement, Prefix: prefix, Local: local, Start: start, End: s.pos, Depth: depth}, true
+		*tok = Token{Kind: EndElement, Prefix: prefix, Local: local, Start: start, End: s.pos, Depth: depth}
+		return true
 	}
 	// A start tag.
 	gt := bytes.IndexByte(rest, '>')
@@ -176,12 +186,13 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 	s.stack = append(s.stack, tag[:n])
 	s.pos += gt + 1
 	s.selfEnd = self
-	return Token{Kind: StartElement, Prefix: prefix, Local: local, Attrs: attrs, SelfClosing: self, Start: start, End: s.pos, Depth: len(s.stack)}, true
+	*tok = Token{Kind: StartElement, Prefix: prefix, Local: local, Attrs: attrs, SelfClosing: self, Start: start, End: s.pos, Depth: len(s.stack)}
+	return true
 }
 
-func (s *Scanner) fail() (Token, bool) {
+func (s *Scanner) fail() bool {
 	s.failed = true
-	return Token{}, false
+	return false
 }
 
 // Complete reports whether the scanner read the whole document as one

@@ -61,11 +61,8 @@ func scanXML(text []byte) (t xmlTree, ok bool) {
 		nodes []*xmlNode // parallel to path; nil when the element is not kept
 		top   *xmlNode
 	)
-	for {
-		tok, more := s.Next()
-		if !more {
-			break
-		}
+	var tok xmlscan.Token
+	for s.Scan(&tok) {
 		switch tok.Kind {
 		case xmlscan.CharData:
 			if n := nodes; len(n) > 0 && n[len(n)-1] != nil {

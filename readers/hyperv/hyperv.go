@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/genid-migrate/genid-migrate/genid"
@@ -209,9 +210,16 @@ func ParseXML(b []byte) (*Config, error) {
 	if len(b) > bounded.MaxFileSize {
 		return nil, bounded.TooLarge(bounded.MaxFileSize, "a Hyper-V configuration")
 	}
-	text, err := DecodeText(b)
+	// The UTF-8 text goes into a reused buffer: nothing read from it
+	// outlives this call (the tree's texts are copies).
+	buf := textBufs.Get().(*[]byte)
+	defer textBufs.Put(buf)
+	text, narrowed, err := decodeText(b, (*buf)[:0])
 	if err != nil {
 		return nil, &genid.InputError{Err: err}
+	}
+	if narrowed && cap(text) <= 1<<20 {
+		*buf = text[:0] // kept for the next file, if it grew
 	}
 	t, ok := scanXML(text)
 	if !ok {
@@ -236,20 +244,33 @@ func ParseXML(b []byte) (*Config, error) {
 // mark: UTF-16LE, UTF-16BE or UTF-8; without one, UTF-16LE if it starts
 // with "<\x00", else the bytes as they are.
 func DecodeText(b []byte) ([]byte, error) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
-		return decodeUTF16(b[2:], binary.LittleEndian)
-	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
-		return decodeUTF16(b[2:], binary.BigEndian)
-	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
-		return b[3:], nil
-	case len(b) >= 2 && b[0] == '<' && b[1] == 0:
-		return decodeUTF16(b, binary.LittleEndian)
-	}
-	return b, nil
+	text, _, err := decodeText(b, nil)
+	return text, err
 }
 
-func decodeUTF16(b []byte, order binary.ByteOrder) ([]byte, error) {
+// textBufs recycles the buffers ParseXML decodes into.
+var textBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// decodeText is DecodeText, narrowing UTF-16 into dst's array when it
+// has room. narrowed says the text is in dst's array or a new one, not in
+// b.
+func decodeText(b, dst []byte) (text []byte, narrowed bool, err error) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		text, err = decodeUTF16(b[2:], binary.LittleEndian, dst)
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		text, err = decodeUTF16(b[2:], binary.BigEndian, dst)
+	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
+		return b[3:], false, nil
+	case len(b) >= 2 && b[0] == '<' && b[1] == 0:
+		text, err = decodeUTF16(b, binary.LittleEndian, dst)
+	default:
+		return b, false, nil
+	}
+	return text, err == nil, err
+}
+
+func decodeUTF16(b []byte, order binary.ByteOrder, dst []byte) ([]byte, error) {
 	if len(b)%2 != 0 {
 		return nil, fmt.Errorf("UTF-16 text of an odd %d bytes (truncated?)", len(b))
 	}
@@ -259,7 +280,12 @@ func decodeUTF16(b []byte, order binary.ByteOrder) ([]byte, error) {
 	if order == binary.BigEndian {
 		mask, shift = 0x80ff80ff80ff80ff, 8
 	}
-	ascii := make([]byte, len(b)/2)
+	var ascii []byte
+	if cap(dst) >= len(b)/2 {
+		ascii = dst[:len(b)/2]
+	} else {
+		ascii = make([]byte, len(b)/2)
+	}
 	i := 0
 	for ; i+4 <= len(ascii); i += 4 {
 		w := binary.LittleEndian.Uint64(b[2*i:])

@@ -31,11 +31,8 @@ func scan(doc []byte) (*outline, bool) {
 		textFrom int    // where its text starts
 		features bool   // the open depth-2 element is a <features>
 	)
-	for {
-		tok, ok := s.Next()
-		if !ok {
-			break
-		}
+	var tok xmlscan.Token
+	for s.Scan(&tok) {
 		switch tok.Kind {
 		case xmlscan.Comment:
 			if textOf != "" {
