@@ -265,7 +265,8 @@ func DetectFile(r io.ReaderAt, size int64, head []byte) *Format {
 	if int64(len(head)) >= size {
 		return nil
 	}
-	if _, padded := telling(bufio.NewReader(bytes.NewReader(head))); !padded {
+	// A small buffer: most heads are telling at their first byte.
+	if _, padded := telling(bufio.NewReaderSize(bytes.NewReader(head), 16)); !padded {
 		return nil
 	}
 	off, padded := telling(bufio.NewReaderSize(io.NewSectionReader(r, 0, min(size, bounded.MaxFileSize)), 64<<10))

@@ -123,7 +123,7 @@ func ReadFileWith(path string, stdin io.Reader, force *Format, opt Options) (*Re
 		format = Detect(head)
 	}
 	if format == nil && len(head) == SniffSize {
-		if _, padded := telling(bufio.NewReader(bytes.NewReader(head))); padded {
+		if _, padded := telling(bufio.NewReaderSize(bytes.NewReader(head), 16)); padded {
 			// Comments and blank lines only, so far: read on (bounded)
 			// to the first telling line.
 			rest, err := bounded.ReadAll(bounded.LineLimit(in, bounded.MaxLineSize, bounded.MaxFileSize), bounded.MaxFileSize-int64(len(head)), 0, "a configuration file")

@@ -170,6 +170,10 @@ func newFile(r io.ReaderAt, size int64, paths []string) (*File, error) {
 	if size < 2*headerBOffset+objHeaderLen {
 		return nil, corrupt(0, "file", "%d bytes, shorter than the two headers and the object table", size)
 	}
+	bld := builders.Get().(*builder)
+	defer bld.release()
+	v.scratch = bld.scratch // checksum scratch, reused from file to file
+	defer func() { bld.scratch = v.scratch }()
 	v.readHead()
 	defer v.release()
 	for i, off := range []int64{0, headerBOffset} {
@@ -201,8 +205,6 @@ func newFile(r io.ReaderAt, size int64, paths []string) (*File, error) {
 	if err := f.readObjects(v); err != nil {
 		return nil, err
 	}
-	bld := builders.Get().(*builder)
-	defer bld.release()
 	if err := f.readTables(v, bld); err != nil {
 		return nil, err
 	}
@@ -762,6 +764,7 @@ type builder struct {
 	fill, pos, ends         []int32
 	roots                   []int32
 	keep                    []uint8
+	scratch                 []byte // the view's, for checksums
 }
 
 var builders = sync.Pool{New: func() any { return new(builder) }}
