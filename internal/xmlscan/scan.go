@@ -79,7 +79,7 @@ func (s *Scanner) Scan(tok *Token) bool {
 		name := s.stack[len(s.stack)-1]
 		depth := len(s.stack)
 		s.stack = s.stack[:len(s.stack)-1]
-		prefix, local, _ := SplitName(name)
+		prefix, local := splitChecked(name)
 		*tok = Token{Kind: EndElement, Prefix: prefix, Local: local, Start: s.pos, End: s.pos, Depth: depth}
 		return true
 	}
@@ -151,7 +151,7 @@ func (s *Scanner) Scan(tok *Token) bool {
 		depth := len(s.stack)
 		s.stack = s.stack[:len(s.stack)-1]
 		s.pos += gt + 1
-		prefix, local, _ := SplitName(name)
+		prefix, local := splitChecked(name)
 		*tok = Token{Kind: EndElement, Prefix: prefix, Local: local, Start: start, End: s.pos, Depth: depth}
 		return true
 	}
@@ -188,6 +188,15 @@ func (s *Scanner) Scan(tok *Token) bool {
 	s.selfEnd = self
 	*tok = Token{Kind: StartElement, Prefix: prefix, Local: local, Attrs: attrs, SelfClosing: self, Start: start, End: s.pos, Depth: len(s.stack)}
 	return true
+}
+
+// splitChecked splits a name already checked by SplitName (an open
+// element's) into its prefix and local part.
+func splitChecked(name []byte) (prefix, local []byte) {
+	if i := bytes.IndexByte(name, ':'); i >= 0 {
+		return name[:i], name[i+1:]
+	}
+	return nil, name
 }
 
 func (s *Scanner) fail() bool {
