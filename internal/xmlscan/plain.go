@@ -105,8 +105,10 @@ func PlainAttrs(b []byte, out []Attr) (attrs []Attr, ok bool) {
 			return nil, false
 		}
 		value := t[1 : 1+end]
-		if bytes.IndexByte(value, '<') >= 0 || bytes.IndexByte(value, '&') >= 0 {
-			return nil, false
+		for _, c := range value { // values are short: one loop for both
+			if c == '<' || c == '&' {
+				return nil, false
+			}
 		}
 		out = append(out, Attr{name, value})
 		b = t[2+end:]

@@ -35,7 +35,7 @@ type Token struct {
 	Attrs       []Attr // StartElement, ProcInst: the attributes (pseudo-attributes), as written
 	PlainAttrs  bool   // ProcInst: its body read as plain attributes (an XML declaration must)
 	SelfClosing bool   // StartElement written as <name/>; an EndElement follows at once
-	Data        []byte // CharData: the text; Comment: the body
+	Data        []byte // CharData: the text; Comment: the body; ProcInst: what follows the target
 	Start, End  int    // the token's bytes are doc[Start:End]
 	Depth       int    // elements open around the token, the token's own included for Start/EndElement
 }
@@ -68,8 +68,9 @@ func (s *Scanner) Next() (tok Token, ok bool) {
 	return tok, ok
 }
 
-// Scan is [Scanner.Next] into *tok, which it overwrites: a loop that reuses
-// one Token does not copy it per token.
+// Scan is [Scanner.Next] into *tok: a loop that reuses one Token neither
+// copies nor clears it per token. Scan sets the fields the token's kind
+// uses (see [Token]); the others keep what an earlier token left.
 func (s *Scanner) Scan(tok *Token) bool {
 	if s.failed {
 		return false
@@ -80,7 +81,7 @@ func (s *Scanner) Scan(tok *Token) bool {
 		depth := len(s.stack)
 		s.stack = s.stack[:len(s.stack)-1]
 		prefix, local := splitChecked(name)
-		*tok = Token{Kind: EndElement, Prefix: prefix, Local: local, Start: s.pos, End: s.pos, Depth: depth}
+		tok.Kind, tok.Prefix, tok.Local, tok.Start, tok.End, tok.Depth = EndElement, prefix, local, s.pos, s.pos, depth
 		return true
 	}
 	if s.pos >= len(s.doc) {
@@ -100,13 +101,17 @@ func (s *Scanner) Scan(tok *Token) bool {
 		} else if !plainText(text) {
 			return s.fail()
 		}
-		*tok = Token{Kind: CharData, Data: text, Start: s.pos, End: s.pos + lt, Depth: len(s.stack)}
+		tok.Kind, tok.Data, tok.Start, tok.End, tok.Depth = CharData, text, s.pos, s.pos+lt, len(s.stack)
 		s.pos += lt
 		return true
 	}
 	start := s.pos
+	var second byte // what follows '<' tells the kind of markup
+	if len(rest) > 1 {
+		second = rest[1]
+	}
 	switch {
-	case bytes.HasPrefix(rest, []byte("<!--")):
+	case second == '!' && bytes.HasPrefix(rest, []byte("<!--")):
 		end := bytes.Index(rest[4:], []byte("-->"))
 		if end < 0 {
 			return s.fail()
@@ -116,9 +121,9 @@ func (s *Scanner) Scan(tok *Token) bool {
 			return s.fail()
 		}
 		s.pos += 4 + end + 3
-		*tok = Token{Kind: Comment, Data: body, Start: start, End: s.pos, Depth: len(s.stack)}
+		tok.Kind, tok.Data, tok.Start, tok.End, tok.Depth = Comment, body, start, s.pos, len(s.stack)
 		return true
-	case bytes.HasPrefix(rest, []byte("<?")):
+	case second == '?':
 		end := bytes.Index(rest[2:], []byte("?>"))
 		if end < 0 {
 			return s.fail()
@@ -132,14 +137,14 @@ func (s *Scanner) Scan(tok *Token) bool {
 		attrs, ok := PlainAttrs(pi[n:], s.attrs[:0])
 		s.attrs = attrs
 		s.pos += 2 + end + 2
-		*tok = Token{Kind: ProcInst, Local: target, Data: pi[n:], Start: start, End: s.pos, Depth: len(s.stack), PlainAttrs: ok}
+		tok.Kind, tok.Local, tok.Data, tok.Start, tok.End, tok.Depth, tok.PlainAttrs, tok.Attrs = ProcInst, target, pi[n:], start, s.pos, len(s.stack), ok, nil
 		if ok {
 			tok.Attrs = attrs
 		}
 		return true
-	case bytes.HasPrefix(rest, []byte("<!")):
+	case second == '!':
 		return s.fail() // DOCTYPE, CDATA
-	case bytes.HasPrefix(rest, []byte("</")):
+	case second == '/':
 		gt := bytes.IndexByte(rest, '>')
 		if gt < 0 || len(s.stack) == 0 {
 			return s.fail()
@@ -152,7 +157,7 @@ func (s *Scanner) Scan(tok *Token) bool {
 		s.stack = s.stack[:len(s.stack)-1]
 		s.pos += gt + 1
 		prefix, local := splitChecked(name)
-		*tok = Token{Kind: EndElement, Prefix: prefix, Local: local, Start: start, End: s.pos, Depth: depth}
+		tok.Kind, tok.Prefix, tok.Local, tok.Start, tok.End, tok.Depth = EndElement, prefix, local, start, s.pos, depth
 		return true
 	}
 	// A start tag.
@@ -186,7 +191,7 @@ func (s *Scanner) Scan(tok *Token) bool {
 	s.stack = append(s.stack, tag[:n])
 	s.pos += gt + 1
 	s.selfEnd = self
-	*tok = Token{Kind: StartElement, Prefix: prefix, Local: local, Attrs: attrs, SelfClosing: self, Start: start, End: s.pos, Depth: len(s.stack)}
+	tok.Kind, tok.Prefix, tok.Local, tok.Attrs, tok.SelfClosing, tok.Start, tok.End, tok.Depth = StartElement, prefix, local, attrs, self, start, s.pos, len(s.stack)
 	return true
 }
 
@@ -226,8 +231,19 @@ func (s *Scanner) Line(pos int) int {
 
 // plainText reports whether character data is well formed: no "]]>", and
 // every '&' starts one of the five predefined entity references or a
-// character reference to a character XML allows.
+// character reference to a character XML allows. Text between tags is
+// short and rarely holds either byte: one loop looks for both.
 func plainText(b []byte) bool {
+	for i, c := range b {
+		if c == '&' || c == ']' {
+			return plainTextFrom(b[i:])
+		}
+	}
+	return true
+}
+
+// plainTextFrom is plainText from the first '&' or ']' on.
+func plainTextFrom(b []byte) bool {
 	if bytes.Contains(b, []byte("]]>")) {
 		return false
 	}

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/genid-migrate/genid-migrate/genid"
 )
@@ -54,11 +55,15 @@ type Evidence struct {
 // MaxSize is the largest text accepted.
 const MaxSize = 1 << 20
 
+// The patterns of guest evidence, compiled when first used rather than at
+// every start of the program.
 var (
-	windowsRe = regexp.MustCompile(`(?i)(?:^|[\s:=])([0-9a-f]{1,16}):([0-9a-f]{1,16})\s*$`)
-	ldifRe    = regexp.MustCompile(`(?i)msDS-GenerationId::\s*([A-Za-z0-9+/=]+)`)
-	decimalRe = regexp.MustCompile(`^\{?\s*\d{1,3}(\s*,\s*\d{1,3})*\s*\}?$`)
-	halfRe    = regexp.MustCompile(`(?i)^(?:[a-z ]*[:=]\s*)?([0-9a-f]{9,16}):?$`)
+	windowsRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:^|[\s:=])([0-9a-f]{1,16}):([0-9a-f]{1,16})\s*$`)
+	})
+	ldifRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)msDS-GenerationId::\s*([A-Za-z0-9+/=]+)`) })
+	decimalRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\{?\s*\d{1,3}(\s*,\s*\d{1,3})*\s*\}?$`) })
+	halfRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^(?:[a-z ]*[:=]\s*)?([0-9a-f]{9,16}):?$`) })
 )
 
 // Parse reads evidence from text. Errors are [*genid.InputError] values,
@@ -85,7 +90,7 @@ func Parse(text string) (*Evidence, error) {
 		}
 		return ev, nil
 	}
-	if m := ldifRe.FindStringSubmatchIndex(t); m != nil {
+	if m := ldifRe().FindStringSubmatchIndex(t); m != nil {
 		v := t[m[2]:m[3]]
 		b, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(b) != 8 && len(b) != 16 {
@@ -96,7 +101,7 @@ func Parse(text string) (*Evidence, error) {
 	lines := strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n")
 	// VMGENID.EXE: the last line that ends in low:high.
 	for i := len(lines) - 1; i >= 0; i-- {
-		if m := windowsRe.FindStringSubmatch(strings.TrimSpace(lines[i])); m != nil && !strings.Contains(lines[i], "|") {
+		if m := windowsRe().FindStringSubmatch(strings.TrimSpace(lines[i])); m != nil && !strings.Contains(lines[i], "|") {
 			id, err := genid.ParseWindows(m[1] + ":" + m[2])
 			if err != nil {
 				return nil, &genid.InputError{Line: first + i, Err: err}
@@ -104,7 +109,7 @@ func Parse(text string) (*Evidence, error) {
 			return &Evidence{Kind: Windows, ID: id}, nil
 		}
 	}
-	if m := halfRe.FindStringSubmatch(t); m != nil && !strings.Contains(t, "\n") {
+	if m := halfRe().FindStringSubmatch(t); m != nil && !strings.Contains(t, "\n") {
 		return nil, &genid.InputError{Line: first, Err: fmt.Errorf("%q is one 64-bit number; VMGENID.EXE prints two, low:high (such as 8987940a09512cc5:e81510634ff550b9): paste the whole line", m[1])}
 	}
 	b, err := hexBytes(lines)
@@ -141,7 +146,7 @@ func decimalBytes(t string) ([]byte, bool) {
 		t = strings.TrimSpace(rest[1:])
 	}
 	flat := strings.Join(strings.Fields(strings.ReplaceAll(t, "\n", ", ")), " ")
-	if !decimalRe.MatchString(flat) {
+	if !decimalRe().MatchString(flat) {
 		return nil, false
 	}
 	var out []byte

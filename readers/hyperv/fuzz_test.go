@@ -2,8 +2,12 @@ package hyperv
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/genid-migrate/genid-migrate/genid"
 	"github.com/genid-migrate/genid-migrate/internal/vmcxbuild"
@@ -96,4 +100,31 @@ func BenchmarkParseXML(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzDecodeText checks the narrowing of UTF-16 against the standard
+// library's decoding, little- and big-endian, at every length and
+// alignment of a non-ASCII character.
+func FuzzDecodeText(f *testing.F) {
+	f.Add("<configuration>\r\n  <a type=\"string\">x</a>\r\n</configuration>\r\n")
+	f.Add("<é>" + strings.Repeat("abcdefgh", 5) + "\u20ac")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || len(s) > 1<<16 {
+			return
+		}
+		u := utf16.Encode([]rune(s))
+		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			b := make([]byte, 2+2*len(u))
+			order.PutUint16(b, 0xfeff)
+			for i, c := range u {
+				order.PutUint16(b[2+2*i:], c)
+			}
+			for _, dst := range [][]byte{nil, make([]byte, 0, len(b))} {
+				got, _, err := decodeText(b, dst)
+				if err != nil || string(got) != s {
+					t.Fatalf("%v: %q, want %q (%v)", order, got, s, err)
+				}
+			}
+		}
+	})
 }

@@ -286,15 +286,19 @@ func decodeUTF16(b []byte, order binary.ByteOrder, dst []byte) ([]byte, error) {
 	} else {
 		ascii = make([]byte, len(b)/2)
 	}
+	// pack gathers the low bytes of four code units into four bytes.
+	pack := func(w uint64) uint64 {
+		w = (w >> shift) & 0x00ff00ff00ff00ff
+		w = (w | w>>8) & 0x0000ffff0000ffff
+		return (w | w>>16) & 0xffffffff
+	}
 	i := 0
-	for ; i+4 <= len(ascii); i += 4 {
-		w := binary.LittleEndian.Uint64(b[2*i:])
-		if w&mask != 0 {
-			ascii = nil
-			break
+	for ; i+8 <= len(ascii); i += 8 { // eight code units at a time
+		w0, w1 := binary.LittleEndian.Uint64(b[2*i:]), binary.LittleEndian.Uint64(b[2*i+8:])
+		if (w0|w1)&mask != 0 {
+			break // not ASCII here: the loop below finds where
 		}
-		w >>= shift
-		ascii[i], ascii[i+1], ascii[i+2], ascii[i+3] = byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
+		binary.LittleEndian.PutUint64(ascii[i:], pack(w0)|pack(w1)<<32)
 	}
 	for ; ascii != nil && i < len(ascii); i++ {
 		if c := order.Uint16(b[2*i:]); c < 0x80 {
