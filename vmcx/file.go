@@ -576,6 +576,7 @@ func (f *File) link(bld *builder) error {
 	start := grow(&bld.start, n+1)
 	clear(start)
 	bld.roots = bld.roots[:0]
+	lastParent, lastTable, lastOffset := -1, uint16(0), uint32(0)
 	for i := range es {
 		e := &es[i]
 		if e.parentTable == 0 {
@@ -583,7 +584,11 @@ func (f *File) link(bld *builder) error {
 			bld.roots = append(bld.roots, int32(i))
 			continue
 		}
-		j := find(e.parentTable, e.parentOffset)
+		j := lastParent // siblings are usually written together: ask once for them
+		if e.parentTable != lastTable || e.parentOffset != lastOffset {
+			j = find(e.parentTable, e.parentOffset)
+			lastParent, lastTable, lastOffset = j, e.parentTable, e.parentOffset
+		}
 		if j < 0 {
 			return corrupt(e.off+6, "key entry "+quote(bld.name(i)), "parent (table %d, offset %#x) does not exist", e.parentTable, e.parentOffset)
 		}
