@@ -42,8 +42,8 @@ import (
 )
 
 type measure struct {
-	wall  time.Duration
-	rssKB int64
+	wall, cpu time.Duration // cpu: user and system time of the command and its children
+	rssKB     int64
 }
 
 type command struct {
@@ -60,6 +60,8 @@ func main() {
 	bin := flag.String("bin", "", "the genid-migrate binary to time (default: built from this module)")
 	measureOut := flag.String("measure", "", "internal: run the command after --, output to this file, and print its wall time and peak RSS")
 	floor := flag.String("floor", "", "internal: read the tree at this path as the audit must and nothing else (the floor)")
+	startup := flag.Bool("startup", false, "time show of one file against a bare Go program that reads it and prints its size, started as often")
+	scale := flag.Bool("scale", false, "time the audit alone on inventories of -configs, twice and four times as many configurations: CPU, wall and peak RSS per size")
 	flag.Parse()
 	switch {
 	case *measureOut != "":
@@ -81,13 +83,30 @@ func main() {
 			*dir += "-disks"
 		}
 	}
+	if *startup {
+		if err := runStartup(max(*rounds, 1), *bin); err != nil {
+			fmt.Fprintln(os.Stderr, "benchaudit:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *scale {
+		if err := runScale(*configs, max(*rounds, 1), *bin); err != nil {
+			fmt.Fprintln(os.Stderr, "benchaudit:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*configs, *dir, *disks, max(*rounds, 1), *bin); err != nil {
 		fmt.Fprintln(os.Stderr, "benchaudit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(configs int, dir string, disks bool, rounds int, bin string) error {
+// generate writes the inventory of about configs configurations into dir
+// unless it exists, and returns what was planted in it.
+func generate(configs int, dir string, disks bool) (fleetgen.Plants, error) {
+	var plants fleetgen.Plants
 	plantsFile := dir + ".plants.json"
 	if _, err := os.Stat(dir); err != nil {
 		vms := configs * 100 / 159 // about 1.59 configurations per VM
@@ -95,28 +114,163 @@ func run(configs int, dir string, disks bool, rounds int, bin string) error {
 		start := time.Now()
 		p, err := fleetgen.GenerateWith(dir, fleetgen.Options{VMs: vms, Seed: 1, DiskImages: disks})
 		if err != nil {
-			return err
+			return plants, err
 		}
 		b, _ := json.MarshalIndent(p, "", "  ")
 		if err := os.WriteFile(plantsFile, b, 0o644); err != nil {
-			return err
+			return plants, err
 		}
 		fmt.Printf("generated %d configurations in %d files (%.1f MB apparent) in %s\n", p.Configs, p.Files, float64(p.Bytes)/1e6, time.Since(start).Round(time.Second))
 	}
-	var plants fleetgen.Plants
 	if b, err := os.ReadFile(plantsFile); err == nil {
 		json.Unmarshal(b, &plants)
+	}
+	return plants, nil
+}
+
+// build returns bin, or a binary built from this module into tmp.
+func build(bin, tmp string) (string, error) {
+	if bin != "" {
+		return bin, nil
+	}
+	bin = filepath.Join(tmp, "genid-migrate")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/genid-migrate").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build (run from the module root): %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// runScale times the audit alone on inventories of configs, 2×configs and
+// 4×configs configurations: linear CPU means a constant cost per
+// configuration.
+func runScale(configs, rounds int, bin string) error {
+	tmp, err := os.MkdirTemp("", "benchaudit-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if bin, err = build(bin, tmp); err != nil {
+		return err
+	}
+	type row struct {
+		configs  int
+		wall     time.Duration
+		cpu      time.Duration
+		rssKB    int64
+		perCfgUS float64
+	}
+	var rows []row
+	for _, mult := range []int{1, 2, 4} {
+		n := configs * mult
+		dir := fmt.Sprintf("/tmp/genid-migrate-inventory-%d", n)
+		plants, err := generate(n, dir, false)
+		if err != nil {
+			return err
+		}
+		c := command{"audit --jsonl", []string{bin, "audit", "--jsonl", "--quiet", "--fail-on", "none", dir}, ""}
+		runCmd(c) // warm the cache
+		var walls, cpus []float64
+		var rss int64
+		for r := 0; r < rounds; r++ {
+			m, err := runCmd(c)
+			if err != nil {
+				return err
+			}
+			walls, cpus = append(walls, m.wall.Seconds()), append(cpus, m.cpu.Seconds())
+			rss = max(rss, m.rssKB)
+		}
+		cpu := median(cpus)
+		rows = append(rows, row{plants.Configs, time.Duration(median(walls) * 1e9), time.Duration(cpu * 1e9), rss, cpu * 1e6 / float64(plants.Configs)})
+	}
+	fmt.Printf("\naudit --jsonl, median of %d runs per size, warm cache, %d CPUs, %s\n\n", rounds, runtime.NumCPU(), runtime.Version())
+	fmt.Printf("%10s %8s %8s %10s %14s %9s\n", "configs", "wall", "CPU", "peak RSS", "CPU/config", "CPU ÷ 1×")
+	for _, r := range rows {
+		fmt.Printf("%10d %7.2fs %7.2fs %7.1f MB %11.1f µs %8.2fx\n", r.configs, r.wall.Seconds(), r.cpu.Seconds(), float64(r.rssKB)/1024, r.perCfgUS, r.cpu.Seconds()/rows[0].cpu.Seconds())
+	}
+	return nil
+}
+
+// bareProgram is the start-up floor: a Go program that reads a file and
+// prints its size.
+const bareProgram = `package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	b, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(len(b))
+}
+`
+
+// runStartup times genid-migrate show of a fixture against the bare
+// program on the same file: 100 starts of each per round, alternating.
+func runStartup(rounds int, bin string) error {
+	tmp, err := os.MkdirTemp("", "benchaudit-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if bin, err = build(bin, tmp); err != nil {
+		return err
+	}
+	bare := filepath.Join(tmp, "bare")
+	os.WriteFile(filepath.Join(tmp, "main.go"), []byte(bareProgram), 0o644)
+	os.WriteFile(filepath.Join(tmp, "go.mod"), []byte("module bare\n\ngo 1.26\n"), 0o644)
+	cmd := exec.Command("go", "build", "-o", bare, ".")
+	cmd.Dir = tmp
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the bare program: %v\n%s", err, out)
+	}
+	file, err := filepath.Abs("fixtures/vmware/app-server-workstation.vmx")
+	if err != nil {
+		return err
+	}
+	startN := func(argv []string) (time.Duration, error) {
+		start := time.Now()
+		for i := 0; i < 100; i++ {
+			c := exec.Command(argv[0], argv[1:]...)
+			if err := c.Run(); err != nil {
+				return 0, fmt.Errorf("%s: %v", strings.Join(argv, " "), err)
+			}
+		}
+		return time.Since(start) / 100, nil
+	}
+	var ours, floor, ratios []float64
+	for r := 0; r < rounds; r++ {
+		a, err := startN([]string{bin, "show", file})
+		if err != nil {
+			return err
+		}
+		b, err := startN([]string{bare, file})
+		if err != nil {
+			return err
+		}
+		ours, floor, ratios = append(ours, a.Seconds()), append(floor, b.Seconds()), append(ratios, a.Seconds()/b.Seconds())
+	}
+	fmt.Printf("start-up, %d rounds of 100 starts each, %d CPUs, %s\n", rounds, runtime.NumCPU(), runtime.Version())
+	fmt.Printf("genid-migrate show %s: %.2f ms; bare Go program: %.2f ms; ratio %.2fx (target ≤ 2.0)\n", filepath.Base(file), median(ours)*1e3, median(floor)*1e3, median(ratios))
+	return nil
+}
+
+func run(configs int, dir string, disks bool, rounds int, bin string) error {
+	plants, err := generate(configs, dir, disks)
+	if err != nil {
+		return err
 	}
 	tmp, err := os.MkdirTemp("", "benchaudit-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if bin == "" {
-		bin = filepath.Join(tmp, "genid-migrate")
-		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/genid-migrate").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build (run from the module root): %v\n%s", err, out)
-		}
+	if bin, err = build(bin, tmp); err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -249,11 +403,11 @@ func runCmd(c command) (measure, error) {
 	if err := cmd.Run(); err != nil {
 		return measure{}, fmt.Errorf("%s: %v: %s", c.name, err, stderr.String())
 	}
-	var m struct{ WallNS, MaxRSSKB int64 }
+	var m struct{ WallNS, CPUNS, MaxRSSKB int64 }
 	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
 		return measure{}, fmt.Errorf("%s: %v", c.name, err)
 	}
-	return measure{time.Duration(m.WallNS), m.MaxRSSKB}, nil
+	return measure{time.Duration(m.WallNS), time.Duration(m.CPUNS), m.MaxRSSKB}, nil
 }
 
 // measureChild runs argv with stdout to out and prints its wall time and
@@ -279,7 +433,8 @@ func measureChild(out string, argv []string) error {
 		return err
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return json.NewEncoder(os.Stdout).Encode(struct{ WallNS, MaxRSSKB int64 }{wall.Nanoseconds(), ru.Maxrss})
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return json.NewEncoder(os.Stdout).Encode(struct{ WallNS, CPUNS, MaxRSSKB int64 }{wall.Nanoseconds(), cpu.Nanoseconds(), ru.Maxrss})
 }
 
 // floorRead is the floor: the walk and the reads an audit cannot avoid,
