@@ -91,6 +91,9 @@ type Record struct {
 // LiveID returns the ID the running guest sees when it differs from the
 // definition's, zero if none is recorded.
 func (r *Record) LiveID() genid.ID {
+	if r.LiveGuestBytes == "" { // most records: no parse, no error made
+		return genid.ID{}
+	}
 	id, err := genid.ParseGuestBytes(r.LiveGuestBytes)
 	if err != nil {
 		return genid.ID{}
@@ -100,6 +103,9 @@ func (r *Record) LiveID() genid.ID {
 
 // ID returns the record's ID, zero if it has none.
 func (r *Record) ID() genid.ID {
+	if r.GuestBytes == "" {
+		return genid.ID{}
+	}
 	id, err := genid.ParseGuestBytes(r.GuestBytes)
 	if err != nil {
 		return genid.ID{}
