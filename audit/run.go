@@ -100,8 +100,7 @@ func Run(sources []inventory.Source, opt Options) (*Result, error) {
 	// call cannot be cancelled; this keeps it from stopping the audit.
 	var slotsMu sync.Mutex
 	var slots []*slot
-	var startWorker func()
-	startWorker = func() {
+	startWorker := func() {
 		s := &slot{job: -1}
 		slotsMu.Lock()
 		slots = append(slots, s)

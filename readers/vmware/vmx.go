@@ -257,35 +257,45 @@ func (f *File) decodeValues() {
 // splitLine splits one line into its key and the raw text between the
 // quotes. Blank and comment lines give an empty key and no error.
 func splitLine(s string) (key, raw string, err error) {
+	ks, ke, rs, re, err := splitLineAt(s)
+	return s[ks:ke], s[rs:re], err
+}
+
+// splitLineAt is splitLine giving where the key and the raw value lie in
+// s: s[ks:ke] and s[rs:re].
+func splitLineAt(s string) (ks, ke, rs, re int, err error) {
 	t := trimBlank(s)
 	if t == "" || t[0] == '#' {
-		return "", "", nil
+		return 0, 0, 0, 0, nil
 	}
+	ks = len(s) - len(t)
 	eq := strings.IndexByte(t, '=')
 	if eq < 0 {
-		return "", "", fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
+		return 0, 0, 0, 0, fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
 	}
-	key = t[:eq]
+	key := t[:eq]
 	for key != "" && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
 		key = key[:len(key)-1]
 	}
 	if key == "" || !plainKey(key) {
-		return "", "", fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
+		return 0, 0, 0, 0, fmt.Errorf("not a key = \"value\" line: %s", excerpt(t))
 	}
+	ke = ks + len(key)
 	rest := trimBlank(t[eq+1:])
 	if rest == "" || rest[0] != '"' {
-		return key, "", fmt.Errorf("value is not in double quotes: %s", excerpt(t))
+		return ks, ke, 0, 0, fmt.Errorf("value is not in double quotes: %s", excerpt(t))
 	}
 	end := strings.IndexByte(rest[1:], '"')
 	if end < 0 {
-		return key, "", fmt.Errorf("value has no closing quote: %s", excerpt(t))
+		return ks, ke, 0, 0, fmt.Errorf("value has no closing quote: %s", excerpt(t))
 	}
-	raw = rest[1 : 1+end]
+	rs = len(s) - len(rest) + 1
+	re = rs + end
 	after := trimBlank(rest[2+end:])
 	if after != "" && after[0] != '#' {
-		return key, "", fmt.Errorf("unexpected text after the closing quote: %s", excerpt(t))
+		return ks, ke, 0, 0, fmt.Errorf("unexpected text after the closing quote: %s", excerpt(t))
 	}
-	return key, raw, nil
+	return ks, ke, rs, re, nil
 }
 
 // trimBlank removes leading spaces and tabs.
