@@ -34,7 +34,9 @@ type Source interface {
 // inventory. Items are read in parallel, each once.
 type Item interface {
 	// Read reads the item. scratch is a buffer the caller owns and reuses
-	// across items, for sniffing a file's first bytes.
+	// across items: a file's first len(scratch) bytes are read into it to
+	// detect the format, and a file that fits in its capacity is read
+	// whole into it. Nothing returned refers to it.
 	Read(scratch []byte) Batch
 }
 

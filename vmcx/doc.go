@@ -19,6 +19,14 @@
 // 0x400, object-table continuations and several key tables with the same
 // index have never been seen and are rejected as unsupported.
 //
+// # Reading only what is needed
+//
+// [NewFileOnly] makes every check [NewFile] makes but builds only the keys
+// on a few paths, for readers that need a handful of keys of the hundreds
+// a configuration holds: entries are checked into one reused slice without
+// pointers, and Keys are made only for the roots and those paths. Content
+// already in memory ([InMemory]) is read in place.
+//
 // # Journal
 //
 // A replay log with live entries means Hyper-V did not finish writing the
