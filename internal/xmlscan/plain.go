@@ -67,6 +67,71 @@ func SplitName(b []byte) (prefix, local []byte, ok bool) {
 	return nil, b, SimpleName(b)
 }
 
+// Byte classes of names, for scanName.
+const (
+	badByte   = iota // not in a plain name
+	startByte        // a letter or '_': may start a name or a part
+	nameByte         // a digit, '-' or '.': only after the first
+	colonByte        // ':' between prefix and local part
+	endByte          // white space or '=': ends the name
+	slashByte        // '/': ends a tag's name (<name/>), not an attribute's
+)
+
+var nameClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = startByte, startByte
+	}
+	t['_'] = startByte
+	for c := '0'; c <= '9'; c++ {
+		t[c] = nameByte
+	}
+	t['-'], t['.'] = nameByte, nameByte
+	t[':'] = colonByte
+	t[' '], t['\t'], t['\r'], t['\n'], t['='] = endByte, endByte, endByte, endByte, endByte
+	t['/'] = slashByte
+	return t
+}()
+
+// scanName reads the name at the start of b in one pass: its length (up to
+// white space, '=', or, for a tag's name, '/') and its split, ok when it
+// is a plain name as [SplitName] takes it.
+func scanName(b []byte, tag bool) (n int, prefix, local []byte, ok bool) {
+	colon := -1
+	atStart := true // at the first byte of the name or of its local part
+loop:
+	for ; n < len(b); n++ {
+		switch nameClass[b[n]] {
+		case startByte:
+			atStart = false
+		case nameByte:
+			if atStart {
+				return n, nil, nil, false
+			}
+		case colonByte:
+			if colon >= 0 || atStart {
+				return n, nil, nil, false
+			}
+			colon, atStart = n, true
+		case endByte:
+			break loop
+		case slashByte:
+			if tag {
+				break loop
+			}
+			return n, nil, nil, false
+		default:
+			return n, nil, nil, false
+		}
+	}
+	if atStart {
+		return n, nil, nil, false // empty, or nothing after ':'
+	}
+	if colon >= 0 {
+		return n, b[:colon], b[colon+1 : n], true
+	}
+	return n, nil, b[:n], true
+}
+
 // An Attr is an attribute of a plain tag, as written.
 type Attr struct{ Name, Value []byte }
 
@@ -84,14 +149,11 @@ func PlainAttrs(b []byte, out []Attr) (attrs []Attr, ok bool) {
 		if len(t) == len(b) {
 			return nil, false // no white space before the attribute
 		}
-		n := 0
-		for n < len(t) && !isSpace(t[n]) && t[n] != '=' {
-			n++
-		}
-		name := t[:n]
-		if _, _, ok := SplitName(name); !ok {
+		n, _, _, ok := scanName(t, false)
+		if !ok {
 			return nil, false
 		}
+		name := t[:n]
 		t = trimSpaceLeft(t[n:])
 		if len(t) == 0 || t[0] != '=' {
 			return nil, false

@@ -170,8 +170,7 @@ func (s *Scanner) Scan(tok *Token) bool {
 	if self {
 		tag = tag[:len(tag)-1]
 	}
-	n := nameEnd(tag)
-	prefix, local, ok := SplitName(tag[:n])
+	n, prefix, local, ok := scanName(tag, true)
 	if !ok {
 		return s.fail()
 	}

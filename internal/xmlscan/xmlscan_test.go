@@ -242,3 +242,23 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScanName checks the one-pass name scanner against the composition
+// it replaces: the name's end, then SplitName on it.
+func FuzzScanName(f *testing.F) {
+	for _, s := range []string{"a", "a:b", "a:b:c", ":a", "a:", "_x-1.2 rest", "a=b", "a/", "1a", "a\tb", "", "é", "a\"b"} {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, tag bool) {
+		want := 0
+		for want < len(b) && !isSpace(b[want]) && b[want] != '=' && !(tag && b[want] == '/') {
+			want++
+		}
+		wp, wl, wok := SplitName(b[:want])
+		n, p, l, ok := scanName(b, tag)
+		if ok != wok || ok && (n != want || string(p) != string(wp) || string(l) != string(wl)) {
+			t.Fatalf("scanName(%q, %v) = %d %q %q %v; want %d %q %q %v", b, tag, n, p, l, ok, want, wp, wl, wok)
+		}
+	})
+}
