@@ -34,10 +34,8 @@ func render(entries []Entry) []byte {
 	return b.Bytes()
 }
 
-// FuzzRead checks that anything Parse accepts renders back to the same
-// entries, that Read's result does not depend on that rendering, and that
-// errors carry a line.
-func FuzzRead(f *testing.F) {
+// addFileSeeds adds the .vmx fixtures and test files as seeds.
+func addFileSeeds(f *testing.F) {
 	files, _ := filepath.Glob("../../fixtures/vmware/*.vmx")
 	more, _ := filepath.Glob("testdata/*.vmx")
 	for _, name := range append(files, more...) {
@@ -47,6 +45,13 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(b)
 	}
+}
+
+// FuzzRead checks that anything Parse accepts renders back to the same
+// entries, that Read's result does not depend on that rendering, and that
+// errors carry a line.
+func FuzzRead(f *testing.F) {
+	addFileSeeds(f)
 	f.Add([]byte("vm.genid = \"5\"\n"))
 	f.Add([]byte("vm.genid = \"-1\"\r\nvm.genidx = \"18446744073709551615\" # c\r\n"))
 	f.Add([]byte("a = \"|22|7c|zz|\"\n"))
@@ -110,15 +115,7 @@ func FuzzRead(f *testing.F) {
 // answers exactly as the full parser does: the same Config and the same
 // error.
 func FuzzReadFast(f *testing.F) {
-	files, _ := filepath.Glob("../../fixtures/vmware/*.vmx")
-	more, _ := filepath.Glob("testdata/*.vmx")
-	for _, name := range append(files, more...) {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addFileSeeds(f)
 	f.Add([]byte("config.version = \"8\"\nVM.GENID = \"5\"\nvm.genidX = \"|36\"\ndisplayName = \"a|22b\"\n"))
 	f.Add([]byte(".encoding = \"windows-1252\"\nguestOS = \"w\"\ndisplayName = \"caf|E9\"\nvm.genid = \"1\"\nvm.genid = \"1\"\nvm.genidX = \"0\"\n"))
 	f.Add([]byte("\ufeffmemsize = \"1\"\r\nvm.genid = \"-1\" # c\r\nvm.genidx = \"18446744073709551615\"\r\n"))

@@ -128,30 +128,34 @@ func generate(configs int, dir string, disks bool) (fleetgen.Plants, error) {
 	return plants, nil
 }
 
-// build returns bin, or a binary built from this module into tmp.
-func build(bin, tmp string) (string, error) {
+// workspace makes a temporary directory and returns it with bin, or a
+// binary built from this module into it; cleanup removes it.
+func workspace(bin string) (tmp, built string, cleanup func(), err error) {
+	tmp, err = os.MkdirTemp("", "benchaudit-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
 	if bin != "" {
-		return bin, nil
+		return tmp, bin, cleanup, nil
 	}
 	bin = filepath.Join(tmp, "genid-migrate")
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/genid-migrate").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build (run from the module root): %v\n%s", err, out)
+		cleanup()
+		return "", "", nil, fmt.Errorf("go build (run from the module root): %v\n%s", err, out)
 	}
-	return bin, nil
+	return tmp, bin, cleanup, nil
 }
 
 // runScale times the audit alone on inventories of configs, 2×configs and
 // 4×configs configurations: linear CPU means a constant cost per
 // configuration.
 func runScale(configs, rounds int, bin string) error {
-	tmp, err := os.MkdirTemp("", "benchaudit-")
+	_, bin, cleanup, err := workspace(bin)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if bin, err = build(bin, tmp); err != nil {
-		return err
-	}
+	defer cleanup()
 	type row struct {
 		configs  int
 		wall     time.Duration
@@ -212,14 +216,11 @@ func main() {
 // runStartup times genid-migrate show of a fixture against the bare
 // program on the same file: 100 starts of each per round, alternating.
 func runStartup(rounds int, bin string) error {
-	tmp, err := os.MkdirTemp("", "benchaudit-")
+	tmp, bin, cleanup, err := workspace(bin)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if bin, err = build(bin, tmp); err != nil {
-		return err
-	}
+	defer cleanup()
 	bare := filepath.Join(tmp, "bare")
 	os.WriteFile(filepath.Join(tmp, "main.go"), []byte(bareProgram), 0o644)
 	os.WriteFile(filepath.Join(tmp, "go.mod"), []byte("module bare\n\ngo 1.26\n"), 0o644)
@@ -264,14 +265,11 @@ func run(configs int, dir string, disks bool, rounds int, bin string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "benchaudit-")
+	tmp, bin, cleanup, err := workspace(bin)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if bin, err = build(bin, tmp); err != nil {
-		return err
-	}
+	defer cleanup()
 	self, err := os.Executable()
 	if err != nil {
 		return err
