@@ -7,7 +7,7 @@
 // descriptor, nvram, vmware.log; a sparse 8 MiB flat disk for 1 in 250), 25
 // Hyper-V 2016+ (.vmcx of 80 KiB built from the format description, a
 // small .vmrs runtime-state file, a checkpoint for 1 in 10), 15 Hyper-V
-// 2012 R2 (UTF-16 XML of about 40 KB). A third of them have been migrated:
+// 2012 R2 (UTF-16 XML of about 50 KB). A third of them have been migrated:
 // a libvirt domain (about 4 KB) or a Proxmox conf with the same UUID.
 // Planted: clones sharing an ID, .vmx backups beside their original (not
 // clones), missing, malformed and incomplete IDs, damaged .vmcx files, and
